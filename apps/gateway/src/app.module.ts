@@ -1,0 +1,64 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { GraphQLModule } from '@nestjs/graphql';
+import { TerminusModule } from '@nestjs/terminus';
+import { CatalogueModule } from '@causeway/catalogue';
+import { CausewayConfig, CoreModule } from '@causeway/core';
+import { DatabaseModule, type DatabaseModuleOptions } from '@causeway/database';
+import { AuthGuard, IdentityModule } from '@causeway/identity';
+import { LoggerModule } from 'nestjs-pino';
+import { graphqlOptions } from './graphql/graphql.options.js';
+import { InputValidationPipe } from './graphql/validation.pipe.js';
+import { HealthController } from './ops/health.controller.js';
+import { HttpErrorFilter } from './ops/http-exception.filter.js';
+import { MetricsController, MetricsService } from './ops/metrics.js';
+import { SeedModule } from './seed/seed.module.js';
+
+export type AppOptions = DatabaseModuleOptions;
+
+/** The gateway: GraphQL, REST and operations endpoints over the bounded contexts in libs/. */
+@Module({})
+export class AppModule {
+  static forRoot(options: AppOptions = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule,
+        LoggerModule.forRootAsync({
+          inject: [CausewayConfig],
+          useFactory: (config: CausewayConfig) => ({
+            pinoHttp: {
+              level: config.LOG_LEVEL,
+              redact: ['req.headers.authorization', 'req.headers.cookie'],
+              genReqId: (request) => {
+                const header = request.headers['x-request-id'];
+                return typeof header === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(header) ? header : crypto.randomUUID();
+              },
+              autoLogging: { ignore: (request) => request.url === '/health/live' || request.url === '/metrics' },
+              transport: process.stdout.isTTY && !config.isProduction ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
+            },
+          }),
+        }),
+        DatabaseModule.forRoot(options),
+        IdentityModule,
+        CatalogueModule,
+        SeedModule,
+        TerminusModule,
+        GraphQLModule.forRootAsync<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          imports: [IdentityModule],
+          inject: [AuthGuard],
+          useFactory: (guard: AuthGuard) => graphqlOptions(guard),
+        }),
+      ],
+      controllers: [HealthController, MetricsController],
+      providers: [
+        MetricsService,
+        { provide: APP_GUARD, useExisting: AuthGuard },
+        { provide: APP_PIPE, useClass: InputValidationPipe },
+        { provide: APP_FILTER, useClass: HttpErrorFilter },
+      ],
+    };
+  }
+}

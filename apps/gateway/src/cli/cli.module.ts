@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { CatalogueModule } from '@causeway/catalogue';
+import { CoreModule } from '@causeway/core';
+import { DatabaseModule } from '@causeway/database';
+import { IdentityModule } from '@causeway/identity';
+import { SeedModule } from '../seed/seed.module.js';
+import { ClientCreateCommand, DepartmentCreateCommand, UserCreateCommand } from './identity.commands.js';
+import { MigrateCommand, SchemaWriteCommand, SeedCommand } from './platform.commands.js';
+
+/** The CLI works on the same database as the gateway (a running embedded server is reused). */
+@Module({
+  imports: [CoreModule, DatabaseModule.forRoot(), IdentityModule, CatalogueModule, SeedModule],
+  providers: [MigrateCommand, SeedCommand, SchemaWriteCommand, DepartmentCreateCommand, UserCreateCommand, ClientCreateCommand],
+})
+export class CliModule {}

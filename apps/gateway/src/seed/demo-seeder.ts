@@ -1,0 +1,130 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { CatalogueService } from '@causeway/catalogue';
+import { CausewayConfig, Role, type RequestContext } from '@causeway/core';
+import { DepartmentsService, SystemClientsService, UsersService } from '@causeway/identity';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { DEMO_CLIENTS, DEMO_DATASETS, DEMO_DEPARTMENTS, DEMO_PASSWORD, DEMO_PEOPLE } from './demo-data.js';
+
+interface DemoCredentials {
+  password: string;
+  people: { email: string; department: string; roles: string[] }[];
+  clients: { department: string; name: string; roles: string[]; key: string }[];
+}
+
+/** Seeds the demo city on an empty database and remembers the demo keys for the start banner. */
+@Injectable()
+export class DemoSeeder {
+  private readonly logger = new Logger(DemoSeeder.name);
+
+  constructor(
+    private readonly config: CausewayConfig,
+    private readonly departments: DepartmentsService,
+    private readonly users: UsersService,
+    private readonly clients: SystemClientsService,
+    private readonly catalogue: CatalogueService,
+  ) {}
+
+  private get credentialsFile(): string {
+    return path.join(this.config.dataDir, 'demo-credentials.json');
+  }
+
+  async seedIfEmpty(): Promise<boolean> {
+    if ((await this.departments.all()).length > 0) return false;
+    await this.seed();
+    return true;
+  }
+
+  /** Creates whatever part of the demo setting is missing. */
+  async seed(): Promise<void> {
+    for (const department of DEMO_DEPARTMENTS) {
+      if (await this.departments.byCode(department.code)) continue;
+      await this.departments.create(null, {
+        code: department.code,
+        name: department.name,
+        nameEn: department.nameEn,
+        parentCode: department.parentCode,
+        divisionCode: department.divisionCode,
+        contactEmail: `${department.slug}@causeway.demo`,
+      });
+    }
+    const credentials: DemoCredentials = (await this.readCredentials()) ?? { password: DEMO_PASSWORD, people: [], clients: [] };
+    const existingPeople = new Set((await this.users.list()).map((user) => user.email));
+    for (const person of DEMO_PEOPLE) {
+      if (existingPeople.has(person.email)) continue;
+      await this.users.create(null, { ...person, password: DEMO_PASSWORD });
+      credentials.people.push({ email: person.email, department: person.department, roles: person.roles });
+    }
+    const existingClients = new Set((await this.clients.list()).map((client) => `${client.department.code}/${client.name}`));
+    for (const client of DEMO_CLIENTS) {
+      if (existingClients.has(`${client.department}/${client.name}`)) continue;
+      const created = await this.clients.create(null, client);
+      credentials.clients.push({ department: client.department, name: client.name, roles: client.roles, key: created.key });
+    }
+    for (const { provider, ...dataset } of DEMO_DATASETS) {
+      if (await this.catalogue.findByCode(dataset.code)) continue;
+      await this.catalogue.register(await this.stewardOf(provider), dataset);
+    }
+    await writeFile(this.credentialsFile, JSON.stringify(credentials, null, 2), { mode: 0o600 });
+    this.logger.log(`demo setting seeded: ${DEMO_DEPARTMENTS.length} departments, ${DEMO_PEOPLE.length} people, ${DEMO_CLIENTS.length} system clients, ${DEMO_DATASETS.length} datasets`);
+  }
+
+  /** A request context acting as the seeding steward of a department. */
+  async stewardOf(departmentCode: string): Promise<RequestContext> {
+    const department = (await this.departments.byCode(departmentCode))!;
+    return {
+      requestId: `seed-${departmentCode}`,
+      principal: {
+        kind: 'USER',
+        id: 'seed',
+        label: `seed:${departmentCode}`,
+        departmentId: department.id,
+        departmentCode: department.code,
+        divisionCode: department.divisionCode,
+        roles: [Role.STEWARD],
+      },
+      clientIp: null,
+      purpose: 'demo seed',
+      endUserId: null,
+      startedAt: Date.now(),
+    };
+  }
+
+  async banner(baseUrl: string): Promise<string> {
+    const credentials = await this.readCredentials();
+    const lines = [
+      '',
+      '  Causeway is running.',
+      '',
+      `  GraphQL API and IDE   ${baseUrl}/graphql`,
+      `  Health                ${baseUrl}/health/ready`,
+      `  Metrics               ${baseUrl}/metrics`,
+      '',
+    ];
+    if (credentials) {
+      lines.push(`  Demo people (password: ${credentials.password})`);
+      for (const person of credentials.people.slice(0, 6)) lines.push(`    ${person.email.padEnd(36)} ${person.roles.join(',').padEnd(10)} ${person.department}`);
+      if (credentials.people.length > 6) lines.push(`    … ${credentials.people.length - 6} more: steward.<dept>@causeway.demo, auditor.<dept>@causeway.demo`);
+      lines.push('', '  Demo system clients (send as  Authorization: Bearer <key>)');
+      for (const client of credentials.clients) lines.push(`    ${`${client.department}/${client.name}`.padEnd(32)} ${client.roles.join(',').padEnd(10)} ${client.key}`);
+      lines.push('', `  (kept in ${this.credentialsFile}; a real deployment shows keys once, at creation)`);
+    }
+    lines.push(
+      '',
+      '  First query:',
+      `    curl -s ${baseUrl}/graphql -H 'content-type: application/json' \\`,
+      `      -H "authorization: Bearer ${credentials?.clients[0]?.key ?? '<key>'}" \\`,
+      `      -d '{"query":"{ me { department { code } } datasets(first: 5) { totalCount nodes { code title } } }"}'`,
+      '',
+    );
+    return `${lines.join('\n')}\n`;
+  }
+
+  private async readCredentials(): Promise<DemoCredentials | null> {
+    try {
+      return JSON.parse(await readFile(this.credentialsFile, 'utf8')) as DemoCredentials;
+    } catch {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { IdentityModule } from '@causeway/identity';
+import { CatalogueResolver } from './catalogue.resolver.js';
+import { CatalogueService } from './catalogue.service.js';
+import { DatasetChangeEntity, DatasetEntity, DatasetFieldEntity, DatasetVersionEntity } from './entities.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([DatasetEntity, DatasetFieldEntity, DatasetVersionEntity, DatasetChangeEntity]), IdentityModule],
+  providers: [CatalogueService, CatalogueResolver],
+  exports: [CatalogueService],
+})
+export class CatalogueModule {}

@@ -1,0 +1,77 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import path from 'node:path';
+
+const postgresUrl = /^postgres(ql)?:\/\/.+/;
+const redisUrl = /^rediss?:\/\/.+/;
+
+/** Settings read once from the environment at start; see docs/configuration.md. */
+export class CausewayConfig {
+  @IsOptional()
+  @Matches(postgresUrl, { message: 'DATABASE_URL must be a postgres:// URL, e.g. postgres://causeway:secret@db:5432/causeway' })
+  DATABASE_URL?: string;
+
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((url) => url.trim()).filter(Boolean) : value))
+  @Matches(postgresUrl, { each: true, message: 'DATABASE_REPLICA_URLS must be a comma-separated list of postgres:// URLs' })
+  DATABASE_REPLICA_URLS: string[] = [];
+
+  @Transform(({ value }) => (value === undefined || value === '' ? 3000 : Number(value)))
+  @IsInt({ message: 'PORT must be a whole number between 0 and 65535, e.g. 3000' })
+  @Min(0, { message: 'PORT must be a whole number between 0 and 65535, e.g. 3000' })
+  @Max(65535, { message: 'PORT must be a whole number between 0 and 65535, e.g. 3000' })
+  PORT = 3000;
+
+  @IsString()
+  @MinLength(1, { message: 'CAUSEWAY_DATA_DIR must name a folder, e.g. ./.causeway' })
+  CAUSEWAY_DATA_DIR = '.causeway';
+
+  /** Signs login tokens and cursors; generated into the data folder when unset outside production. */
+  @IsOptional()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters; generate one with `openssl rand -base64 48`' })
+  JWT_SECRET?: string;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+    message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+  })
+  LOG_LEVEL = 'info';
+
+  @IsOptional()
+  @Matches(redisUrl, { message: 'REDIS_URL must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379' })
+  REDIS_URL?: string;
+
+  @IsIn(['development', 'production', 'test'], { message: 'NODE_ENV must be development, production or test' })
+  NODE_ENV = 'development';
+
+  get dataDir(): string {
+    return path.resolve(this.CAUSEWAY_DATA_DIR);
+  }
+
+  get isProduction(): boolean {
+    return this.NODE_ENV === 'production';
+  }
+}
+
+export class ConfigurationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigurationError';
+  }
+}
+
+/** Reads and validates the environment; throws a ConfigurationError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): CausewayConfig {
+  const known = Object.keys(new CausewayConfig()).concat(['DATABASE_URL', 'JWT_SECRET', 'REDIS_URL']);
+  const raw: Record<string, string> = {};
+  for (const key of known) {
+    const value = env[key];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const config = plainToInstance(CausewayConfig, raw);
+  const problems = validateSync(config, { forbidUnknownValues: true }).flatMap((error) => Object.values(error.constraints ?? {}));
+  if (config.isProduction && !config.JWT_SECRET) {
+    problems.push('JWT_SECRET is required when NODE_ENV=production; generate one with `openssl rand -base64 48`');
+  }
+  if (problems.length > 0) throw new ConfigurationError(problems);
+  return config;
+}

@@ -1,0 +1,16 @@
+import { Global, Module } from '@nestjs/common';
+import { CausewayConfig, loadConfig } from './config.js';
+import { CursorCodec } from './cursor.js';
+import { loadSecrets, Secrets } from './secrets.js';
+
+/** Configuration and secrets, read once at start and shared by every context. */
+@Global()
+@Module({
+  providers: [
+    { provide: CausewayConfig, useFactory: () => loadConfig() },
+    { provide: Secrets, inject: [CausewayConfig], useFactory: (config: CausewayConfig) => loadSecrets(config) },
+    { provide: CursorCodec, inject: [Secrets], useFactory: (secrets: Secrets) => new CursorCodec(secrets.keyString('cursor')) },
+  ],
+  exports: [CausewayConfig, Secrets, CursorCodec],
+})
+export class CoreModule {}

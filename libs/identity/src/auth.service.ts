@@ -1,0 +1,154 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Role, unauthenticated, type Principal } from '@causeway/core';
+import { BlockList, isIP } from 'node:net';
+import { Repository } from 'typeorm';
+import { hashApiKey, parseApiKey, sameHash, verifyPassword } from './credentials.js';
+import type { DepartmentDto, LoginInput, LoginResultDto } from './dto.js';
+import { DepartmentsService } from './departments.service.js';
+import { SystemClientEntity, UserEntity } from './entities.js';
+import { UsersService } from './users.service.js';
+
+/** A verified credential is trusted this long before the database is asked again. */
+const PRINCIPAL_CACHE_MS = 5_000;
+const LAST_USED_EVERY_MS = 60_000;
+const TOKEN_HOURS = 8;
+
+interface TokenClaims {
+  sub: string;
+  kind: 'USER';
+}
+
+interface CachedPrincipal {
+  principal: Principal;
+  at: number;
+  allowed: BlockList | null;
+  expiresAt: Date | null;
+}
+
+@Injectable()
+export class AuthService {
+  private readonly logger = new Logger(AuthService.name);
+  private readonly cache = new Map<string, CachedPrincipal>();
+  private readonly lastUsedWritten = new Map<string, number>();
+
+  constructor(
+    private readonly jwt: JwtService,
+    private readonly departments: DepartmentsService,
+    private readonly users: UsersService,
+    @InjectRepository(UserEntity) private readonly userRows: Repository<UserEntity>,
+    @InjectRepository(SystemClientEntity) private readonly clientRows: Repository<SystemClientEntity>,
+  ) {}
+
+  /**
+   * Resolves the Authorization header to a principal; null when no credential was sent.
+   * A credential that was sent but is wrong is refused, never downgraded to anonymous.
+   */
+  async authenticate(authorization: string | undefined, clientIp: string | null): Promise<Principal | null> {
+    if (authorization === undefined || authorization.trim() === '') return null;
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+    if (!match) throw unauthenticated('Send credentials as `Authorization: Bearer <api key or login token>`');
+    const credential = match[1]!;
+    if (parseApiKey(credential)) return this.authenticateKey(credential, clientIp);
+    return this.authenticateToken(credential);
+  }
+
+  async login(input: LoginInput): Promise<LoginResultDto> {
+    const user = await this.userRows.createQueryBuilder('u').where('lower(u.email) = lower(:email)', { email: input.email }).getOne();
+    // Same answer for an unknown e-mail and a wrong password, so accounts cannot be enumerated.
+    const ok = user !== null && user.active && (await verifyPassword(input.password, user.passwordHash));
+    if (!user || !ok) throw unauthenticated('E-mail or password is wrong');
+    await this.userRows.update(user.id, { lastLoginAt: new Date() });
+    const expiresAt = new Date(Date.now() + TOKEN_HOURS * 3600_000);
+    const token = await this.jwt.signAsync({ sub: user.id, kind: 'USER' } satisfies TokenClaims, { expiresIn: `${TOKEN_HOURS}h` });
+    return { token, expiresAt, user: await this.users.toDto(user) };
+  }
+
+  /** Forget cached principals, e.g. after a key is revoked, so the next request is checked afresh. */
+  forget(id?: string): void {
+    if (!id) {
+      this.cache.clear();
+      return;
+    }
+    for (const [credential, cached] of this.cache) if (cached.principal.id === id) this.cache.delete(credential);
+  }
+
+  private async authenticateKey(key: string, clientIp: string | null): Promise<Principal> {
+    const hash = hashApiKey(key);
+    let cached = this.cache.get(hash);
+    if (!cached || Date.now() - cached.at > PRINCIPAL_CACHE_MS) {
+      cached = await this.loadClient(key, hash);
+      this.cache.set(hash, cached);
+    }
+    if (cached.expiresAt && cached.expiresAt.getTime() <= Date.now()) {
+      throw unauthenticated('This API key has expired; ask your platform administrator for a new one');
+    }
+    if (cached.allowed) {
+      const family = clientIp ? isIP(clientIp) : 0;
+      const ip = clientIp?.startsWith('::ffff:') ? clientIp.slice(7) : clientIp;
+      const allowed = ip && family ? cached.allowed.check(ip, isIP(ip) === 6 ? 'ipv6' : 'ipv4') : false;
+      if (!allowed) throw unauthenticated('This API key may not be used from your network address');
+    }
+    this.touch(cached.principal.id);
+    return cached.principal;
+  }
+
+  private async loadClient(key: string, hash: string): Promise<CachedPrincipal> {
+    const prefix = parseApiKey(key)!.prefix;
+    const client = await this.clientRows.findOne({ where: { keyPrefix: prefix } });
+    if (!client || !sameHash(client.keyHash, hash)) throw unauthenticated('This API key is not valid');
+    if (client.revokedAt) throw unauthenticated('This API key has been revoked; ask your platform administrator for a new one');
+    const department = await this.departments.byId(client.departmentId);
+    let allowed: BlockList | null = null;
+    if (client.allowedCidrs.length > 0) {
+      allowed = new BlockList();
+      for (const cidr of client.allowedCidrs) {
+        const [network, bits] = cidr.split('/');
+        allowed.addSubnet(network!, Number(bits), isIP(network!) === 6 ? 'ipv6' : 'ipv4');
+      }
+    }
+    return {
+      principal: this.principalOf('CLIENT', client.id, `client:${department?.code ?? '?'}/${client.name}`, department, client.roles),
+      at: Date.now(),
+      allowed,
+      expiresAt: client.expiresAt,
+    };
+  }
+
+  private async authenticateToken(token: string): Promise<Principal> {
+    let claims: TokenClaims;
+    try {
+      claims = await this.jwt.verifyAsync<TokenClaims>(token);
+    } catch {
+      throw unauthenticated('The login token is not valid or has expired; log in again with the login mutation');
+    }
+    const cached = this.cache.get(token);
+    if (cached && Date.now() - cached.at <= PRINCIPAL_CACHE_MS) return cached.principal;
+    const user = await this.userRows.findOne({ where: { id: claims.sub } });
+    if (!user || !user.active) throw unauthenticated('This account is disabled');
+    const department = await this.departments.byId(user.departmentId);
+    const principal = this.principalOf('USER', user.id, `user:${user.email}`, department, user.roles);
+    this.cache.set(token, { principal, at: Date.now(), allowed: null, expiresAt: null });
+    return principal;
+  }
+
+  private principalOf(kind: 'USER' | 'CLIENT', id: string, label: string, department: DepartmentDto | null, roles: string[]): Principal {
+    return Object.freeze({
+      kind,
+      id,
+      label,
+      departmentId: department?.id ?? null,
+      departmentCode: department?.code ?? null,
+      divisionCode: department?.divisionCode ?? null,
+      roles: Object.freeze(roles.filter((role): role is Role => Object.values(Role).includes(role as Role))),
+    });
+  }
+
+  private touch(clientId: string): void {
+    const last = this.lastUsedWritten.get(clientId) ?? 0;
+    if (Date.now() - last < LAST_USED_EVERY_MS) return;
+    this.lastUsedWritten.set(clientId, Date.now());
+    this.clientRows.update(clientId, { lastUsedAt: new Date() }).catch((error: Error) => this.logger.warn(`last_used_at: ${error.message}`));
+  }
+}

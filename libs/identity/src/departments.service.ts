@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { badInput, conflict, notFound, type RequestContext } from '@causeway/core';
+import { Repository } from 'typeorm';
+import type { CreateDepartmentInput, DepartmentDto } from './dto.js';
+import { DepartmentEntity } from './entities.js';
+
+const CACHE_MS = 30_000;
+
+/** Departments change rarely and are read on almost every request: kept in memory, briefly. */
+@Injectable()
+export class DepartmentsService {
+  private cache: { at: number; byId: Map<string, DepartmentDto>; byCode: Map<string, DepartmentDto> } | null = null;
+
+  constructor(@InjectRepository(DepartmentEntity) private readonly departments: Repository<DepartmentEntity>) {}
+
+  async all(): Promise<DepartmentDto[]> {
+    return [...(await this.load()).byCode.values()].sort((a, b) => a.code.localeCompare(b.code));
+  }
+
+  async byId(id: string): Promise<DepartmentDto | null> {
+    return (await this.load()).byId.get(id) ?? null;
+  }
+
+  async byCode(code: string): Promise<DepartmentDto | null> {
+    return (await this.load()).byCode.get(code) ?? null;
+  }
+
+  async requireByCode(code: string, argument = 'department'): Promise<DepartmentDto> {
+    const department = await this.byCode(code);
+    if (!department) throw badInput(argument, `no department has the code "${code}"; list them with the departments query`);
+    return department;
+  }
+
+  async get(code: string): Promise<DepartmentDto> {
+    const department = await this.byCode(code);
+    if (!department) throw notFound(`Department ${code}`);
+    return department;
+  }
+
+  async create(_ctx: RequestContext | null, input: CreateDepartmentInput): Promise<DepartmentDto> {
+    if (await this.byCode(input.code)) throw conflict(`A department with the code ${input.code} already exists`);
+    const parent = input.parentCode ? await this.requireByCode(input.parentCode, 'input.parentCode') : null;
+    const saved = await this.departments.save(
+      this.departments.create({
+        code: input.code,
+        name: input.name,
+        nameEn: input.nameEn ?? null,
+        parentId: parent?.id ?? null,
+        divisionCode: input.divisionCode ?? parent?.divisionCode ?? null,
+        contactName: input.contactName ?? null,
+        contactPhone: input.contactPhone ?? null,
+        contactEmail: input.contactEmail ?? null,
+      }),
+    );
+    this.cache = null;
+    return (await this.byId(saved.id))!;
+  }
+
+  private async load(): Promise<NonNullable<DepartmentsService['cache']>> {
+    if (this.cache && Date.now() - this.cache.at < CACHE_MS) return this.cache;
+    const rows = await this.departments.find();
+    const codeOf = new Map(rows.map((row) => [row.id, row.code]));
+    const dtos = rows.map(
+      (row): DepartmentDto => ({
+        id: row.id,
+        code: row.code,
+        name: row.name,
+        nameEn: row.nameEn,
+        parentCode: row.parentId ? (codeOf.get(row.parentId) ?? null) : null,
+        divisionCode: row.divisionCode,
+        contactName: row.contactName,
+        contactPhone: row.contactPhone,
+        contactEmail: row.contactEmail,
+      }),
+    );
+    this.cache = {
+      at: Date.now(),
+      byId: new Map(dtos.map((dto) => [dto.id, dto])),
+      byCode: new Map(dtos.map((dto) => [dto.code, dto])),
+    };
+    return this.cache;
+  }
+}

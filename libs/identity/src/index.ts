@@ -1,0 +1,15 @@
+export { AuthGuard } from './auth.guard.js';
+export { AuthService } from './auth.service.js';
+export { SystemClientsService } from './clients.service.js';
+export { DepartmentsService } from './departments.service.js';
+export {
+  CreatedSystemClientDto,
+  CreateDepartmentInput,
+  CreateSystemClientInput,
+  CreateUserInput,
+  DepartmentDto,
+  SystemClientDto,
+  UserDto,
+} from './dto.js';
+export { IdentityModule } from './identity.module.js';
+export { UsersService } from './users.service.js';
