@@ -63,6 +63,7 @@ describe('catalogue: registering and finding datasets', () => {
           code: 'TAX-PAY',
           apiName: 'taxPayments',
           title: '企业纳税信息',
+          titleEn: 'Tax Payments',
           summary: '企业按月纳税记录',
           keywords: [],
           sharingType: SharingType.CONDITIONAL,
