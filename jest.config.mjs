@@ -15,7 +15,7 @@ const swc = [
 
 // CommonJS packages that require() an ESM-only dependency work on Node >= 20.19, but jest's
 // module runtime supports require(esm) only from Node 24.9: compile those few to CommonJS.
-const ESM_REQUIRED_FROM_CJS = ['cookie'];
+const ESM_REQUIRED_FROM_CJS = ['cookie', 'content-disposition'];
 const swcToCommonJs = ['@swc/jest', { swcrc: false, jsc: { target: 'es2022' }, module: { type: 'commonjs' } }];
 
 const shared = {
@@ -24,7 +24,7 @@ const shared = {
     '^.+\\.ts$': swc,
     [`/node_modules/(${ESM_REQUIRED_FROM_CJS.join('|')})/.+\\.js$`]: swcToCommonJs,
   },
-  transformIgnorePatterns: [`/node_modules/(?!(${ESM_REQUIRED_FROM_CJS.join('|')})/)`],
+  transformIgnorePatterns: [`^(?!.*/node_modules/(${ESM_REQUIRED_FROM_CJS.join('|')})/).*/node_modules/`],
   moduleNameMapper: {
     '^@causeway/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',

@@ -27,9 +27,9 @@ import {
   RegisterDatasetInput,
   UpdateDatasetInput,
 } from './dto.js';
-import { DatasetChangeEntity, DatasetEntity, DatasetFieldEntity, DatasetVersionEntity } from './entities.js';
+import { DatasetChangeEntity, DatasetEntity, DatasetFieldEntity, DatasetVersionEntity, type VersionFieldSnapshot } from './entities.js';
 import { DatasetStatus, MaskType, OpenType, Sensitivity, SharingType, UpdateCycle, type FieldType } from './enums.js';
-import { deriveApiName, fieldProblems, likePattern, RESERVED_API_NAMES, searchTextOf, sharingProblems } from './rules.js';
+import { deriveApiName, fieldProblems, likePattern, RESERVED_API_NAMES, searchTextOf, sharingProblems, versionTableName } from './rules.js';
 
 /** Emitted after a dataset's catalogue entry, fields or current version change. */
 export interface DatasetChanged {
@@ -203,6 +203,48 @@ export class CatalogueService {
     else await this.db.transaction(work);
     this.changes.next({ datasetId: dataset.id, code, action: 'VERSION_PUBLISHED' });
     return this.require(code);
+  }
+
+  /**
+   * Starts a new version inside the caller's transaction: locks the dataset row (so two uploads
+   * to one dataset never interleave) and reserves the next version number and its table name.
+   * The caller creates and fills the table, then calls recordVersion in the same transaction.
+   */
+  async beginVersion(tx: EntityManager, ctx: RequestContext, code: string): Promise<{ dataset: DatasetDto; version: number; tableName: string }> {
+    const dataset = await this.editable(ctx, code);
+    if (dataset.status === DatasetStatus.RETIRED) throw badInput('dataset', `${code} is retired; it takes no new versions`);
+    await tx.query('select id from dataset where id = $1 for update', [dataset.id]);
+    const [{ next }] = (await tx.query('select coalesce(max(version), 0) + 1 as next from dataset_version where dataset_id = $1', [dataset.id])) as { next: number }[];
+    const version = Number(next);
+    return { dataset: (await this.toDtos([dataset]))[0]!, version, tableName: versionTableName(dataset.id, version) };
+  }
+
+  /** Records a loaded version (see beginVersion); it becomes current only when published. */
+  async recordVersion(
+    tx: EntityManager,
+    ctx: RequestContext,
+    dataset: Pick<DatasetDto, 'id' | 'code'>,
+    loaded: { version: number; tableName: string; rowCount: number; checksum: string; sourceName: string | null; encoding: string | null; format: string | null; fields: VersionFieldSnapshot[] },
+  ): Promise<DatasetVersionDto> {
+    const row = await tx.getRepository(DatasetVersionEntity).save(
+      tx.getRepository(DatasetVersionEntity).create({ ...loaded, datasetId: dataset.id, loadedBy: ctx.principal.label, loadedAt: new Date(), publishedAt: null, droppedAt: null }),
+    );
+    await this.recordChange(tx, ctx, dataset.id, 'VERSION_LOADED', { version: loaded.version, rows: loaded.rowCount, checksum: loaded.checksum, source: loaded.sourceName });
+    return this.versionDto(row, null);
+  }
+
+  /** A live (not dropped) version of the dataset with this checksum, if any. */
+  async versionByChecksum(datasetId: string, checksum: string): Promise<DatasetVersionDto | null> {
+    const dataset = await this.db.getRepository(DatasetEntity).findOne({ where: { id: datasetId } });
+    const rows = await this.db.getRepository(DatasetVersionEntity).find({ where: { datasetId, checksum } });
+    const live = rows.find((row) => !row.droppedAt);
+    return live ? this.versionDto(live, dataset?.currentVersionId ?? null) : null;
+  }
+
+  /** The structural fields of a version (the columns of its table). */
+  async versionFields(versionId: string): Promise<{ tableName: string; version: number; fields: VersionFieldSnapshot[] } | null> {
+    const row = await this.db.getRepository(DatasetVersionEntity).findOne({ where: { id: versionId } });
+    return row && !row.droppedAt ? { tableName: row.tableName, version: row.version, fields: row.fields } : null;
   }
 
   // ---- reading ------------------------------------------------------------------------
