@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLModule } from '@nestjs/graphql';
 import { TerminusModule } from '@nestjs/terminus';
+import { AuditModule } from '@causeway/audit';
 import { CatalogueModule } from '@causeway/catalogue';
 import { CausewayConfig, CoreModule } from '@causeway/core';
 import { DatabaseModule, type DatabaseModuleOptions } from '@causeway/database';
@@ -41,6 +42,7 @@ export class AppModule {
           }),
         }),
         DatabaseModule.forRoot(options),
+        AuditModule,
         IdentityModule,
         CatalogueModule,
         SeedModule,

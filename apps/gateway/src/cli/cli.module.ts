@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '@causeway/audit';
 import { CatalogueModule } from '@causeway/catalogue';
 import { CoreModule } from '@causeway/core';
 import { DatabaseModule } from '@causeway/database';
@@ -9,7 +10,7 @@ import { MigrateCommand, SchemaWriteCommand, SeedCommand } from './platform.comm
 
 /** The CLI works on the same database as the gateway (a running embedded server is reused). */
 @Module({
-  imports: [CoreModule, DatabaseModule.forRoot(), IdentityModule, CatalogueModule, SeedModule],
+  imports: [CoreModule, DatabaseModule.forRoot(), AuditModule, IdentityModule, CatalogueModule, SeedModule],
   providers: [MigrateCommand, SeedCommand, SchemaWriteCommand, DepartmentCreateCommand, UserCreateCommand, ClientCreateCommand],
 })
 export class CliModule {}

@@ -1,0 +1,263 @@
+import { Logger } from '@nestjs/common';
+import { CausewayError, ErrorCode } from '@causeway/core';
+import pg from 'pg';
+import { chainRecords } from './canonical.js';
+import type { AuditReceipt, AuditRecord, ChainedAuditRecord } from './audit.types.js';
+
+/** The database role the writer inserts as (see the audit migration). */
+export const AUDIT_WRITER_ROLE = 'causeway_audit_writer';
+
+export interface AuditWriterOptions {
+  url: string;
+  /** Connections of the writer's own pool: one writes, one spare for checkpoints and health. */
+  poolSize: number;
+  /** Events waiting beyond this are refused at once (AUDIT_UNAVAILABLE) rather than queued without bound. */
+  maxQueue: number;
+  /** Events per transaction. */
+  maxBatch: number;
+  /** A write that takes longer than this fails (and its requests get AUDIT_UNAVAILABLE). */
+  statementTimeoutMs: number;
+  connectTimeoutMs: number;
+}
+
+export const DEFAULT_WRITER_OPTIONS: Omit<AuditWriterOptions, 'url'> = {
+  poolSize: 3,
+  maxQueue: 20_000,
+  maxBatch: 1_000,
+  statementTimeoutMs: 5_000,
+  connectTimeoutMs: 3_000,
+};
+
+interface Pending {
+  record: Omit<AuditRecord, 'seq'>;
+  resolve: (receipt: AuditReceipt) => void;
+  reject: (error: Error) => void;
+}
+
+export interface BatchCommitted {
+  size: number;
+  head: { seq: number; hash: string };
+  durationMs: number;
+}
+
+export interface AuditWriterStatus {
+  queued: number;
+  writing: number;
+  closed: boolean;
+  lastCommitAt: Date | null;
+  lastError: string | null;
+  head: { seq: number; hash: string } | null;
+}
+
+const unavailable = (why: string): CausewayError =>
+  new CausewayError(ErrorCode.AUDIT_UNAVAILABLE, `The audit trail cannot record this exchange (${why}); nothing was served. Try again shortly.`);
+
+/** Column order of the insert; names are the table's. */
+function rowOf(event: ChainedAuditRecord): Record<string, unknown> {
+  return {
+    seq: event.seq,
+    at: event.at,
+    action: event.action,
+    outcome: event.outcome,
+    principal: event.principal,
+    principal_id: event.principalId,
+    principal_kind: event.principalKind,
+    department: event.department,
+    provider_department: event.providerDepartment,
+    client_ip: event.clientIp,
+    request_id: event.requestId,
+    end_user_id: event.endUserId,
+    purpose: event.purpose,
+    dataset: event.dataset,
+    version: event.version,
+    target: event.target,
+    fields_requested: event.fieldsRequested,
+    fields_clear: event.fieldsClear,
+    fields_masked: event.fieldsMasked,
+    fields_refused: event.fieldsRefused,
+    rows_returned: event.rowsReturned,
+    row_scope: event.rowScope,
+    grant_ids: event.grantIds,
+    grant_versions: event.grantVersions,
+    reason: event.reason,
+    detail: event.detail,
+    duration_ms: event.durationMs,
+    prev_hash: event.prevHash,
+    hash: event.hash,
+  };
+}
+
+const monthOf = (at: string): string => at.slice(0, 7);
+
+/**
+ * The group-commit writer. Events of concurrent requests queue here; one transaction at a time
+ * takes everything queued (up to maxBatch), locks the chain head row, chains and inserts the
+ * batch, moves the head and commits; then every request of the batch is answered. While a batch
+ * commits the next one gathers, so under load batches grow and the per-event cost falls.
+ *
+ * It has its own small pool: a request that holds a connection of the application's pool never
+ * waits for that pool to write its event.
+ */
+export class AuditWriter {
+  private readonly logger = new Logger('AuditWriter');
+  private readonly pool: pg.Pool;
+  private readonly queue: Pending[] = [];
+  private readonly roleSet = new WeakSet<pg.PoolClient>();
+  private readonly knownMonths = new Set<string>();
+  private writing = 0;
+  private draining: Promise<void> | null = null;
+  private closed = false;
+  private useRole: boolean | null = null;
+  private lastCommitAt: Date | null = null;
+  private lastError: string | null = null;
+  private head: { seq: number; hash: string } | null = null;
+  private readonly listeners: ((batch: BatchCommitted) => void)[] = [];
+
+  constructor(private readonly options: AuditWriterOptions) {
+    this.pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.poolSize,
+      connectionTimeoutMillis: options.connectTimeoutMs,
+      idleTimeoutMillis: 30_000,
+      application_name: 'causeway-audit',
+      statement_timeout: options.statementTimeoutMs,
+      lock_timeout: options.statementTimeoutMs,
+      idle_in_transaction_session_timeout: options.statementTimeoutMs * 2,
+    });
+    // A dropped idle connection must not crash the process; the next write reconnects.
+    this.pool.on('error', (error) => this.logger.warn(`idle audit connection failed: ${error.message}`));
+  }
+
+  onCommitted(listener: (batch: BatchCommitted) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Queues an event; resolves once the transaction holding it has committed. */
+  append(record: Omit<AuditRecord, 'seq'>): Promise<AuditReceipt> {
+    if (this.closed) return Promise.reject(unavailable('the gateway is shutting down'));
+    if (this.queue.length >= this.options.maxQueue) return Promise.reject(unavailable('the audit writer is saturated'));
+    return new Promise<AuditReceipt>((resolve, reject) => {
+      this.queue.push({ record, resolve, reject });
+      this.kick();
+    });
+  }
+
+  status(): AuditWriterStatus {
+    return { queued: this.queue.length, writing: this.writing, closed: this.closed, lastCommitAt: this.lastCommitAt, lastError: this.lastError, head: this.head };
+  }
+
+  /** Runs a statement on the writer's own pool, as the writer role (health, checkpoints). */
+  async withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await this.prepare(client);
+      const result = await work(client);
+      client.release();
+      return result;
+    } catch (error) {
+      // A connection that failed mid-statement is not reused.
+      client.release(error as Error);
+      throw error;
+    }
+  }
+
+  /** Waits until everything queued so far is committed (or has failed). */
+  async flush(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
+  /** Refuses new events, writes what is queued, closes the pool. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.flush();
+    await this.pool.end().catch(() => undefined);
+  }
+
+  private kick(): void {
+    if (this.draining) return;
+    this.draining = this.drain().finally(() => {
+      this.draining = null;
+      // Events queued while the last batch settled start the next drain.
+      if (this.queue.length > 0) this.kick();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.options.maxBatch);
+      this.writing = batch.length;
+      try {
+        const receipts = await this.write(batch.map((pending) => pending.record));
+        batch.forEach((pending, index) => pending.resolve(receipts[index]!));
+      } catch (error) {
+        this.lastError = (error as Error).message;
+        this.logger.error(`audit batch of ${batch.length} not written: ${(error as Error).message}`);
+        const refusal = unavailable('the audit store refused the write');
+        batch.forEach((pending) => pending.reject(refusal));
+      } finally {
+        this.writing = 0;
+      }
+    }
+  }
+
+  private async write(records: Omit<AuditRecord, 'seq'>[]): Promise<AuditReceipt[]> {
+    const started = performance.now();
+    return this.withClient(async (client) => {
+      await this.ensurePartitions(client, records);
+      await client.query('begin');
+      try {
+        // The chain head row serialises every writer of every gateway process.
+        const { rows } = await client.query<{ seq: string; hash: string }>('select seq, hash from audit_chain_head where id = 1 for update');
+        const current = rows[0];
+        if (!current) throw new Error('audit_chain_head has no row; run the migrations');
+        const chained = chainRecords({ seq: Number(current.seq), hash: current.hash }, records);
+        await client.query('insert into audit_event select * from json_populate_recordset(null::audit_event, $1::json)', [JSON.stringify(chained.map(rowOf))]);
+        const last = chained.at(-1)!;
+        await client.query('update audit_chain_head set seq = $1, hash = $2, updated_at = now() where id = 1', [last.seq, last.hash]);
+        await client.query('commit');
+        this.head = { seq: last.seq, hash: last.hash };
+        this.lastCommitAt = new Date();
+        this.lastError = null;
+        const committed: BatchCommitted = { size: chained.length, head: this.head, durationMs: performance.now() - started };
+        for (const listener of this.listeners) {
+          try {
+            listener(committed);
+          } catch (error) {
+            this.logger.warn(`audit commit listener failed: ${(error as Error).message}`);
+          }
+        }
+        return chained.map((event) => ({ seq: event.seq, hash: event.hash, at: new Date(event.at) }));
+      } catch (error) {
+        await client.query('rollback').catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  /** Monthly partitions are created (by a function the writer may call) before the first event of a month. */
+  private async ensurePartitions(client: pg.PoolClient, records: Omit<AuditRecord, 'seq'>[]): Promise<void> {
+    for (const month of new Set(records.map((record) => monthOf(record.at)))) {
+      if (this.knownMonths.has(month)) continue;
+      await client.query('select audit_ensure_partition($1::timestamptz)', [`${month}-01T00:00:00Z`]);
+      // The next month too, so the turn of a month never waits on DDL.
+      await client.query(`select audit_ensure_partition($1::timestamptz + interval '1 month')`, [`${month}-01T00:00:00Z`]);
+      this.knownMonths.add(month);
+    }
+  }
+
+  /** Switches a fresh connection to the insert-only writer role when the database has it. */
+  private async prepare(client: pg.PoolClient): Promise<void> {
+    if (this.roleSet.has(client)) return;
+    if (this.useRole === null) {
+      const { rows } = await client.query<{ member: boolean }>(
+        `select coalesce((select pg_has_role(current_user, oid, 'MEMBER') from pg_roles where rolname = $1), false) as member`,
+        [AUDIT_WRITER_ROLE],
+      );
+      this.useRole = rows[0]?.member ?? false;
+      if (!this.useRole) this.logger.warn(`role ${AUDIT_WRITER_ROLE} is not available: audit events are inserted as the connecting user`);
+    }
+    if (this.useRole) await client.query(`set role ${AUDIT_WRITER_ROLE}`);
+    this.roleSet.add(client);
+  }
+}

@@ -1,0 +1,164 @@
+import { createHash } from 'node:crypto';
+import type { RequestContext } from '@causeway/core';
+import { AuditOutcome, type AuditEventInput, type AuditRecord, type ChainedAuditRecord } from './audit.types.js';
+
+/** Version tag inside every canonical encoding, so the format can evolve without ambiguity. */
+export const CANONICAL_VERSION = 1;
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+const LIMITS = { text: 2_000, label: 300, list: 500, json: 20_000 };
+
+/**
+ * PostgreSQL text cannot hold NUL, and a lone surrogate would come back from the database as
+ * U+FFFD: both would make a stored event hash differently from the one that was chained.
+ */
+export function storableText(value: string, max: number): string {
+  return value.replace(/\0/g, '').slice(0, max).replace(LONE_SURROGATE, '\uFFFD');
+}
+
+function optionalText(value: string | null | undefined, max = LIMITS.text): string | null {
+  if (value === undefined || value === null) return null;
+  return storableText(String(value), max);
+}
+
+function textList(values: readonly string[] | undefined): string[] {
+  return (values ?? []).slice(0, LIMITS.list).map((value) => storableText(String(value), LIMITS.label));
+}
+
+function optionalInt(value: number | null | undefined, what: string): number | null {
+  if (value === undefined || value === null) return null;
+  if (!Number.isFinite(value)) throw new TypeError(`audit ${what} must be a finite number`);
+  return Math.max(Math.min(Math.round(value), Number.MAX_SAFE_INTEGER), Number.MIN_SAFE_INTEGER);
+}
+
+/**
+ * JSON with object keys sorted by code unit and no whitespace, so that equal values always encode
+ * to equal bytes. Only JSON values are accepted; numbers must be finite.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'number':
+      if (!Number.isFinite(value)) throw new TypeError('canonical JSON has no encoding for a non-finite number');
+      return JSON.stringify(value);
+    case 'bigint':
+      return JSON.stringify(value.toString());
+    case 'object': {
+      if (value instanceof Date) return JSON.stringify(value.toISOString());
+      if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item)).join(',')}]`;
+      const entries = Object.entries(value as Record<string, unknown>)
+        .filter(([, item]) => item !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+    }
+    default:
+      throw new TypeError(`canonical JSON has no encoding for a ${typeof value}`);
+  }
+}
+
+function optionalJson(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  const text = storableText(canonicalJson(value), LIMITS.json);
+  return text;
+}
+
+/**
+ * Turns what a context reports into the record that is chained: who and from where come from the
+ * request context; purpose, end user and duration default to the request's.
+ */
+export function normaliseEvent(ctx: RequestContext, input: AuditEventInput, now: Date): Omit<AuditRecord, 'seq'> {
+  if (!Object.values(AuditOutcome).includes(input.outcome as AuditOutcome)) throw new TypeError(`audit outcome must be ALLOWED, DENIED or ERROR`);
+  if (!input.action || typeof input.action !== 'string') throw new TypeError('audit action is required');
+  const grants = new Map<string, number>();
+  for (const id of input.grantIds ?? []) grants.set(String(id), -1);
+  for (const grant of input.grants ?? []) grants.set(String(grant.id), grant.version ?? grants.get(String(grant.id)) ?? -1);
+  const grantIds = [...grants.keys()].slice(0, LIMITS.list).map((id) => storableText(id, LIMITS.label));
+  const { principal } = ctx;
+  return {
+    at: now.toISOString(),
+    action: storableText(input.action, LIMITS.label),
+    outcome: input.outcome as AuditOutcome,
+    principal: storableText(principal.label, LIMITS.label),
+    principalId: storableText(principal.id, LIMITS.label),
+    principalKind: principal.kind,
+    department: optionalText(principal.departmentCode, LIMITS.label),
+    providerDepartment: optionalText(input.providerDepartment, LIMITS.label),
+    clientIp: optionalText(ctx.clientIp, LIMITS.label),
+    requestId: storableText(ctx.requestId, LIMITS.label),
+    endUserId: optionalText(input.endUserId === undefined ? ctx.endUserId : input.endUserId, LIMITS.label),
+    purpose: optionalText(input.purpose === undefined ? ctx.purpose : input.purpose),
+    dataset: optionalText(input.dataset, LIMITS.label),
+    version: optionalInt(input.version, 'version'),
+    target: optionalText(input.target, LIMITS.label),
+    fieldsRequested: textList(input.fieldsRequested),
+    fieldsClear: textList(input.fieldsClear),
+    fieldsMasked: textList(input.fieldsMasked),
+    fieldsRefused: textList(input.fieldsRefused),
+    rowsReturned: optionalInt(input.rowsReturned, 'rowsReturned'),
+    rowScope: optionalJson(input.rowScope),
+    grantIds,
+    grantVersions: grantIds.map((id) => grants.get(id) ?? -1),
+    reason: optionalText(input.reason),
+    detail: optionalJson(input.detail),
+    durationMs: optionalInt(input.durationMs === undefined || input.durationMs === null ? now.getTime() - ctx.startedAt : input.durationMs, 'durationMs'),
+  };
+}
+
+/** The exact bytes the chain hashes for one event: canonical JSON of every stored field but the hashes. */
+export function canonicalBytes(record: AuditRecord): Buffer {
+  const encoded = canonicalJson({
+    v: CANONICAL_VERSION,
+    seq: record.seq,
+    at: record.at,
+    action: record.action,
+    outcome: record.outcome,
+    principal: record.principal,
+    principalId: record.principalId,
+    principalKind: record.principalKind,
+    department: record.department,
+    providerDepartment: record.providerDepartment,
+    clientIp: record.clientIp,
+    requestId: record.requestId,
+    endUserId: record.endUserId,
+    purpose: record.purpose,
+    dataset: record.dataset,
+    version: record.version,
+    target: record.target,
+    fieldsRequested: record.fieldsRequested,
+    fieldsClear: record.fieldsClear,
+    fieldsMasked: record.fieldsMasked,
+    fieldsRefused: record.fieldsRefused,
+    rowsReturned: record.rowsReturned,
+    rowScope: record.rowScope,
+    grantIds: record.grantIds,
+    grantVersions: record.grantVersions,
+    reason: record.reason,
+    detail: record.detail,
+    durationMs: record.durationMs,
+  });
+  return Buffer.from(encoded, 'utf8');
+}
+
+/** hash = SHA-256(prevHash ‖ canonical bytes), both hashes as lower-case hex. */
+export function chainHash(prevHash: string, record: AuditRecord): string {
+  return createHash('sha256').update(Buffer.from(prevHash, 'hex')).update(canonicalBytes(record)).digest('hex');
+}
+
+/** Chains records after a head: assigns consecutive sequence numbers and hashes. */
+export function chainRecords(head: { seq: number; hash: string }, records: readonly Omit<AuditRecord, 'seq'>[]): ChainedAuditRecord[] {
+  let seq = head.seq;
+  let prevHash = head.hash;
+  return records.map((record) => {
+    seq += 1;
+    const full: AuditRecord = { ...record, seq };
+    const hash = chainHash(prevHash, full);
+    const chained = { ...full, prevHash, hash };
+    prevHash = hash;
+    return chained;
+  });
+}
