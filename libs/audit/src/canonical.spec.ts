@@ -1,0 +1,78 @@
+import { describe, expect, it } from '@jest/globals';
+import type { RequestContext } from '@causeway/core';
+import { canonicalBytes, canonicalJson, chainHash, chainRecords, normaliseEvent, storableText } from './canonical.js';
+import { AuditOutcome, GENESIS_HASH } from './audit.types.js';
+
+const ctx: RequestContext = {
+  requestId: 'req-1',
+  principal: { kind: 'CLIENT', id: 'c1', label: 'client:DG-TAX/tax-system', departmentId: 'd1', departmentCode: 'DG-TAX', divisionCode: '440100', roles: [] },
+  clientIp: '10.0.0.7',
+  purpose: '企业开办核验',
+  endUserId: 'clerk-17',
+  startedAt: Date.parse('2026-11-21T10:00:00.000Z'),
+};
+const now = new Date('2026-11-21T10:00:00.042Z');
+
+describe('canonical encoding', () => {
+  it('sorts object keys and drops whitespace, so equal values give equal bytes', () => {
+    expect(canonicalJson({ b: 1, a: [true, null, 'x'], c: { z: 1, y: 2 } })).toBe('{"a":[true,null,"x"],"b":1,"c":{"y":2,"z":1}}');
+    expect(canonicalJson({ y: 2, z: 1 })).toBe(canonicalJson({ z: 1, y: 2 }));
+  });
+
+  it('refuses values JSON cannot carry exactly', () => {
+    expect(() => canonicalJson(Number.NaN)).toThrow(/non-finite/);
+    expect(() => canonicalJson(() => 1)).toThrow(/function/);
+  });
+
+  it('is stable: the same event always encodes to the same bytes and hash (a changed encoding breaks every stored chain)', () => {
+    const record = { ...normaliseEvent(ctx, { action: 'records.query', outcome: AuditOutcome.ALLOWED, dataset: 'AMR-ENT-REG', fieldsRequested: ['uscc', 'name'], rowsReturned: 100, rowScope: { district: { eq: '440106' } } }, now), seq: 1 };
+    expect(canonicalBytes(record).toString('utf8')).toBe(
+      '{"action":"records.query","at":"2026-11-21T10:00:00.042Z","clientIp":"10.0.0.7","dataset":"AMR-ENT-REG","department":"DG-TAX","detail":null,' +
+        '"durationMs":42,"endUserId":"clerk-17","fieldsClear":[],"fieldsMasked":[],"fieldsRefused":[],"fieldsRequested":["uscc","name"],"grantIds":[],' +
+        '"grantVersions":[],"outcome":"ALLOWED","principal":"client:DG-TAX/tax-system","principalId":"c1","principalKind":"CLIENT",' +
+        '"providerDepartment":null,"purpose":"企业开办核验","reason":null,"requestId":"req-1","rowScope":"{\\"district\\":{\\"eq\\":\\"440106\\"}}",' +
+        '"rowsReturned":100,"seq":1,"target":null,"v":1,"version":null}',
+    );
+    expect(chainHash(GENESIS_HASH, record)).toBe(chainHash(GENESIS_HASH, structuredClone(record)));
+    expect(chainHash(GENESIS_HASH, record)).toBe('25b8f8271e011a81a59e5583539c295474f0cee860b85c846ae1957ed86363aa');
+  });
+
+  it('changes the hash when any field or the previous hash changes', () => {
+    const base = { ...normaliseEvent(ctx, { action: 'records.query', outcome: AuditOutcome.ALLOWED, fieldsClear: ['name'] }, now), seq: 5 };
+    const hash = chainHash(GENESIS_HASH, base);
+    expect(chainHash(GENESIS_HASH, { ...base, fieldsClear: ['name', 'idCard'] })).not.toBe(hash);
+    expect(chainHash(GENESIS_HASH, { ...base, seq: 6 })).not.toBe(hash);
+    expect(chainHash(GENESIS_HASH, { ...base, outcome: AuditOutcome.DENIED })).not.toBe(hash);
+    expect(chainHash('f'.repeat(64), base)).not.toBe(hash);
+  });
+
+  it('takes purpose, end user and duration from the request unless the event says otherwise', () => {
+    const event = normaliseEvent(ctx, { action: 'x', outcome: 'DENIED', reason: 'no grant' }, now);
+    expect(event).toMatchObject({ purpose: '企业开办核验', endUserId: 'clerk-17', durationMs: 42, department: 'DG-TAX', principal: 'client:DG-TAX/tax-system', reason: 'no grant' });
+    expect(normaliseEvent(ctx, { action: 'x', outcome: 'ALLOWED', purpose: null, durationMs: 7 }, now)).toMatchObject({ purpose: null, durationMs: 7 });
+  });
+
+  it('merges grant ids with versioned grants, keeping one version per grant', () => {
+    const event = normaliseEvent(ctx, { action: 'x', outcome: 'ALLOWED', grantIds: ['g1', 'g2'], grants: [{ id: 'g2', version: 3 }] }, now);
+    expect(event.grantIds).toEqual(['g1', 'g2']);
+    expect(event.grantVersions).toEqual([-1, 3]);
+  });
+
+  it('stores only text PostgreSQL returns unchanged (no NUL, no lone surrogates)', () => {
+    expect(storableText('a\0b\uD800c', 100)).toBe('ab\uFFFDc');
+    expect(storableText('😀😀', 3)).toBe('😀\uFFFD');
+  });
+
+  it('refuses an event without a valid outcome', () => {
+    expect(() => normaliseEvent(ctx, { action: 'x', outcome: 'MAYBE' as AuditOutcome }, now)).toThrow(/outcome/);
+  });
+
+  it('chains records with consecutive sequence numbers, each linking to the one before', () => {
+    const events = [1, 2, 3].map((n) => normaliseEvent(ctx, { action: `a${n}`, outcome: 'ALLOWED' }, now));
+    const chained = chainRecords({ seq: 10, hash: GENESIS_HASH }, events);
+    expect(chained.map((event) => event.seq)).toEqual([11, 12, 13]);
+    expect(chained[0]!.prevHash).toBe(GENESIS_HASH);
+    expect(chained[1]!.prevHash).toBe(chained[0]!.hash);
+    expect(chained[2]!.hash).toBe(chainHash(chained[1]!.hash, chained[2]!));
+  });
+});
