@@ -10,11 +10,10 @@ import { MetricsService } from './ops/metrics.js';
 /** Builds the gateway application (not yet listening); shared by main.ts and the e2e tests. */
 export async function createGateway(options: AppOptions & { logger?: boolean } = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: 10 * 1024 * 1024, trustProxy: process.env.TRUST_PROXY === 'true' });
+  // Start-up failures are explained once by the caller (main.ts), not also dumped by Nest.
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
-    bufferLogs: options.logger !== false,
-    // Throw start-up errors to the caller (main.ts explains them) instead of exiting here.
+    logger: false,
     abortOnError: false,
-    logger: options.logger === false ? false : undefined,
   });
   if (options.logger !== false) app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
