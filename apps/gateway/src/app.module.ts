@@ -8,6 +8,7 @@ import { CatalogueModule } from '@causeway/catalogue';
 import { CausewayConfig, CoreModule } from '@causeway/core';
 import { DatabaseModule, type DatabaseModuleOptions } from '@causeway/database';
 import { AuthGuard, IdentityModule } from '@causeway/identity';
+import { IngestModule } from '@causeway/ingest';
 import { LoggerModule } from 'nestjs-pino';
 import { graphqlOptions } from './graphql/graphql.options.js';
 import { InputValidationPipe } from './graphql/validation.pipe.js';
@@ -45,6 +46,7 @@ export class AppModule {
         AuditModule,
         IdentityModule,
         CatalogueModule,
+        IngestModule,
         SeedModule,
         TerminusModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({

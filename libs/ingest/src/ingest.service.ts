@@ -1,0 +1,368 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { CatalogueService, COLUMN_TYPES, type DatasetDto, type VersionFieldSnapshot } from '@causeway/catalogue';
+import { badInput, CausewayError, ErrorCode, type RequestContext } from '@causeway/core';
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough, Transform, type Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { DataSource, type QueryRunner } from 'typeorm';
+import { CsvRowStream } from './csv.js';
+import { EncodingError, REQUESTED_ENCODINGS, StrictDecoder, type RequestedEncoding } from './encoding.js';
+import { IngestFailure } from './failure.js';
+import { formatOf, INGEST_FORMATS, UPLOAD_MEDIA_TYPES, type IngestFormat } from './formats.js';
+import { JsonArrayRowStream, NdjsonRowStream } from './json.js';
+import { CopyEncoder, REPORTED_ERRORS, type RowError } from './rows.js';
+import { XlsxRowStream } from './xlsx.js';
+
+export interface IngestOptions {
+  /** Media type of the upload (Content-Type); decides the format unless `format` is given. */
+  mediaType?: string | null;
+  /** The file's name as uploaded; kept on the version, and its extension names the format when the media type does not. */
+  sourceName?: string | null;
+  format?: IngestFormat;
+  /** auto (default): strict UTF-8, then strict GB18030. */
+  encoding?: RequestedEncoding;
+  /** Make the new version current once loaded. */
+  publish?: boolean;
+  /** How many rejected rows still keep the version (default 0: any rejected row refuses the upload). */
+  maxErrors?: number;
+  /** XLSX: the sheet to read (default the first). */
+  sheet?: string | null;
+}
+
+/** An upload whose bytes are opened only once the caller has been allowed to upload (multipart). */
+export interface UploadSource {
+  stream: Readable;
+  mediaType?: string | null;
+  sourceName?: string | null;
+}
+export type SourceOpener = () => Promise<UploadSource>;
+
+/** What an upload did, row by row. */
+export interface IngestReport {
+  dataset: string;
+  version: number;
+  versionId: string;
+  /** True when the same content (checksum) was already loaded: that version is the answer. */
+  duplicate: boolean;
+  /** Whether this version is now the dataset's current one. */
+  current: boolean;
+  format: IngestFormat;
+  encoding: string | null;
+  sourceName: string | null;
+  /** SHA-256 of the decoded content (XLSX: of the file). */
+  checksum: string;
+  rowCount: number;
+  rowsRead: number;
+  rowsAccepted: number;
+  rowsRejected: number;
+  /** The first REPORTED_ERRORS row errors in full. */
+  errors: RowError[];
+  /** All row errors, listed or not. */
+  errorCount: number;
+  durationMs: number;
+}
+
+interface Loaded {
+  format: IngestFormat;
+  encoding: string | null;
+  checksum: string;
+  rowsRead: number;
+  rowsAccepted: number;
+  rowCount: number;
+  errors: RowError[];
+  errorCount: number;
+  rowsRejected: number;
+}
+
+const MAX_ERRORS_LIMIT = 1_000_000_000;
+
+/**
+ * Loads a file into a new version of a dataset: one typed table per version, filled by COPY, all
+ * in one transaction, so an upload that fails or is refused leaves nothing behind.
+ */
+@Injectable()
+export class IngestService {
+  private readonly logger = new Logger(IngestService.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly catalogue: CatalogueService,
+  ) {}
+
+  async ingest(ctx: RequestContext, code: string, source: Readable | SourceOpener, options: IngestOptions = {}): Promise<IngestReport> {
+    const started = Date.now();
+    const encoding = options.encoding ?? 'auto';
+    if (!REQUESTED_ENCODINGS.includes(encoding)) throw badInput('encoding', `must be one of ${REQUESTED_ENCODINGS.join(', ')}`);
+    const maxErrors = options.maxErrors ?? 0;
+    if (!Number.isInteger(maxErrors) || maxErrors < 0 || maxErrors > MAX_ERRORS_LIMIT) throw badInput('maxErrors', 'must be a whole number, 0 or more');
+    if (options.format && !INGEST_FORMATS.includes(options.format)) throw badInput('format', `must be one of ${INGEST_FORMATS.join(', ')}`);
+
+    const runner = this.db.createQueryRunner('master');
+    await runner.connect();
+    let committed: { report: IngestReport; publish: boolean };
+    try {
+      await runner.startTransaction();
+      // Checks that the caller stewards the provider, and serialises uploads to this dataset,
+      // before a byte of the upload is read.
+      const { dataset, version, tableName } = await this.catalogue.beginVersion(runner.manager, ctx, code);
+      const upload = typeof source === 'function' ? await source() : { stream: source, mediaType: options.mediaType, sourceName: options.sourceName };
+      const sourceName = upload.sourceName ?? options.sourceName ?? null;
+      const format = options.format ?? formatOf(upload.mediaType ?? options.mediaType, sourceName);
+      if (!format) {
+        throw new IngestFailure('UNSUPPORTED_FORMAT', `Send the file as one of ${UPLOAD_MEDIA_TYPES.join(', ')} (or name it .csv, .json, .ndjson or .xlsx)`, {
+          mediaType: upload.mediaType ?? null,
+        });
+      }
+      const fields = snapshotOf(dataset);
+      await runner.query(createTableSql(tableName, fields));
+      const loaded = await this.load(runner, tableName, fields, upload.stream, format, encoding, options.sheet ?? null, maxErrors);
+
+      const existing = await this.catalogue.versionByChecksum(dataset.id, loaded.checksum);
+      if (existing && sameFields((await this.catalogue.versionFields(existing.id))?.fields ?? [], fields)) {
+        await runner.rollbackTransaction();
+        let current = existing.current;
+        if (options.publish && !current) {
+          await this.catalogue.publishVersion(ctx, code, existing.version);
+          current = true;
+        }
+        return { ...this.report(code, existing.version, existing.id, loaded, sourceName, started), duplicate: true, current, rowCount: existing.rowCount };
+      }
+      await runner.query(`analyze ${qualified(tableName)}`);
+      const recorded = await this.catalogue.recordVersion(runner.manager, ctx, dataset, {
+        version,
+        tableName,
+        rowCount: loaded.rowCount,
+        checksum: loaded.checksum,
+        sourceName,
+        encoding: loaded.encoding,
+        format,
+        fields,
+      });
+      await runner.commitTransaction();
+      committed = { report: this.report(code, version, recorded.id, loaded, sourceName, started), publish: options.publish === true };
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw toCausewayError(error);
+    } finally {
+      await runner.release();
+    }
+    if (committed.publish) {
+      // After the load commits: publishing is its own atomic swap, and listeners of catalogue
+      // changes must find the new version when they look.
+      await this.catalogue.publishVersion(ctx, code, committed.report.version);
+      committed.report.current = true;
+      committed.report.durationMs = Date.now() - started;
+    }
+    this.logger.log(`${code} v${committed.report.version}: ${committed.report.rowCount} rows (${committed.report.format}, ${committed.report.encoding}) in ${committed.report.durationMs} ms by ${ctx.principal.label}`);
+    return committed.report;
+  }
+
+  private report(code: string, version: number, versionId: string, loaded: Loaded, sourceName: string | null, started: number): IngestReport {
+    return {
+      dataset: code,
+      version,
+      versionId,
+      duplicate: false,
+      current: false,
+      format: loaded.format,
+      encoding: loaded.encoding,
+      sourceName,
+      checksum: loaded.checksum,
+      rowCount: loaded.rowCount,
+      rowsRead: loaded.rowsRead,
+      rowsAccepted: loaded.rowCount,
+      rowsRejected: loaded.rowsRejected,
+      errors: loaded.errors,
+      errorCount: loaded.errorCount,
+      durationMs: Date.now() - started,
+    };
+  }
+
+  /** Streams the upload through decoder, reader and encoder into COPY, then builds the indexes. */
+  private async load(
+    runner: QueryRunner,
+    tableName: string,
+    fields: VersionFieldSnapshot[],
+    stream: Readable,
+    format: IngestFormat,
+    encoding: RequestedEncoding,
+    sheet: string | null,
+    maxErrors: number,
+  ): Promise<Loaded> {
+    const client = (await runner.connect()) as pg.PoolClient;
+    const encoder = new CopyEncoder(fields);
+    const columns = ['_row', ...fields.map((field) => field.name)].map((name) => pg.escapeIdentifier(name)).join(', ');
+    const copy = client.query(copyFrom(`copy ${qualified(tableName)} (${columns}) from stdin with (format text, freeze)`));
+    let checksum: () => string;
+    let detected: () => string | null;
+    const stages: (Transform | Writable)[] = [];
+    let head: Readable;
+    let cleanup: (() => Promise<void>) | null = null;
+    if (format === 'xlsx') {
+      const spooled = await spool(stream);
+      cleanup = spooled.remove;
+      checksum = () => spooled.checksum;
+      detected = () => 'utf-8';
+      head = await XlsxRowStream.open(spooled.file, fields, sheet);
+    } else {
+      const decoder = new StrictDecoder(encoding);
+      checksum = () => decoder.checksum;
+      detected = () => decoder.encoding;
+      // The upload is piped, not handed to pipeline(): a failure must not destroy an HTTP
+      // request (the socket would go with it, and with it the answer saying what was wrong).
+      stream.pipe(decoder);
+      head = decoder;
+      stages.push(format === 'csv' ? new CsvRowStream(fields) : format === 'json' ? new JsonArrayRowStream(fields) : new NdjsonRowStream(fields));
+      stream.once('error', (error) => decoder.destroy(error));
+      head.once('error', () => stream.unpipe(decoder));
+    }
+    try {
+      await pipeline([head, ...stages, encoder, copy]);
+    } catch (error) {
+      if (error instanceof Error && 'code' in error && typeof (error as { code?: unknown }).code === 'string' && (error as { where?: string }).where?.includes('COPY')) {
+        throw refusedByDatabase(error as Error & { where?: string }, encoder);
+      }
+      throw error;
+    } finally {
+      if (cleanup) await cleanup();
+    }
+    if (encoder.rowsRead === 0) throw new IngestFailure('NO_ROWS', 'The file has no rows (a header alone, or an empty array): nothing to load');
+    const errors = encoder.errors;
+    let rowCount = encoder.rowsAccepted;
+    const keys = fields.filter((field) => field.isKey);
+    if (keys.length > 0) rowCount -= await this.indexKeys(runner, tableName, keys, encoder, maxErrors);
+    await runner.query(`alter table ${qualified(tableName)} add primary key (_row)`);
+    const failed = { rowsRead: encoder.rowsRead, rowsRejected: errors.rejectedRows, errors: errors.listed, errorCount: errors.total };
+    if (errors.rejectedRows > maxErrors) {
+      throw new IngestFailure(
+        'TOO_MANY_ERRORS',
+        `${errors.rejectedRows} of ${encoder.rowsRead} rows were refused (maxErrors is ${maxErrors}); nothing was loaded. The report lists the first ${Math.min(errors.total, REPORTED_ERRORS)} problems.`,
+        { report: failed },
+      );
+    }
+    if (rowCount === 0) throw new IngestFailure('NO_ROWS', `None of the ${encoder.rowsRead} rows could be loaded`, { report: failed });
+    return {
+      format,
+      encoding: detected(),
+      checksum: checksum(),
+      rowsRead: encoder.rowsRead,
+      rowsAccepted: rowCount,
+      rowCount,
+      errors: errors.listed,
+      errorCount: errors.total,
+      rowsRejected: errors.rejectedRows,
+    };
+  }
+
+  /**
+   * Builds the unique index on the key fields. Uniqueness is checked by PostgreSQL rather than
+   * in memory (a set of 12 million keys would not keep memory flat): when the index cannot be
+   * built, the duplicates are found with one query, reported by line, and — if maxErrors allows —
+   * removed (the first occurrence stays) and the rows renumbered. Returns how many were removed.
+   */
+  private async indexKeys(runner: QueryRunner, tableName: string, keys: VersionFieldSnapshot[], encoder: CopyEncoder, maxErrors: number): Promise<number> {
+    const table = qualified(tableName);
+    const keyColumns = keys.map((key) => pg.escapeIdentifier(key.name)).join(', ');
+    const indexName = pg.escapeIdentifier(`${tableName.split('.').pop()!}_key`);
+    await runner.query('savepoint causeway_keys');
+    try {
+      await runner.query(`create unique index ${indexName} on ${table} (${keyColumns})`);
+      await runner.query('release savepoint causeway_keys');
+      return 0;
+    } catch (error) {
+      if ((error as { code?: string }).code !== '23505') throw error;
+      await runner.query('rollback to savepoint causeway_keys');
+    }
+    const duplicates = `select _row, first, ${keys.map((key) => `${pg.escapeIdentifier(key.name)}::text as ${pg.escapeIdentifier(key.name)}`).join(', ')}
+      from (select _row, ${keyColumns}, first_value(_row) over w as first, row_number() over w as n from ${table} window w as (partition by ${keyColumns} order by _row)) d
+      where n > 1`;
+    const [{ count }] = (await runner.query(`select count(*)::int as count from (${duplicates}) c`)) as { count: number }[];
+    const listed = (await runner.query(`${duplicates} order by _row limit ${REPORTED_ERRORS}`)) as (Record<string, string> & { _row: string; first: string })[];
+    const where = (row: number): string => {
+      const line = encoder.lines.lineOf(row);
+      return line === null ? `row ${row}` : `line ${line}`;
+    };
+    for (const duplicate of listed) {
+      const row = Number(duplicate._row);
+      encoder.errors.add({
+        line: encoder.lines.lineOf(row) ?? row,
+        field: keys.map((key) => key.name).join(', '),
+        reason: `duplicate key ${keys.map((key) => duplicate[key.name]).join(' / ')}: ${where(Number(duplicate.first))} has the same`,
+      });
+    }
+    encoder.errors.total += Math.max(0, count - listed.length);
+    encoder.errors.rejectedRows += count;
+    if (encoder.errors.rejectedRows > maxErrors) return count;
+    await runner.query(`delete from ${table} t using (${duplicates}) d where t._row = d._row`);
+    await runner.query(`update ${table} t set _row = r.n from (select _row, row_number() over (order by _row) as n from ${table}) r where t._row = r._row and t._row <> r.n`);
+    await runner.query(`create unique index ${indexName} on ${table} (${keyColumns})`);
+    return count;
+  }
+}
+
+/** The structural fields a version is loaded under (frozen into the version row). */
+function snapshotOf(dataset: DatasetDto): VersionFieldSnapshot[] {
+  return dataset.fields.map((field) => ({ name: field.name, title: field.title, type: field.type, nullable: field.nullable, isKey: field.isKey }));
+}
+
+function sameFields(a: VersionFieldSnapshot[], b: VersionFieldSnapshot[]): boolean {
+  const shape = (fields: VersionFieldSnapshot[]) => JSON.stringify(fields.map((f) => [f.name, f.type, f.nullable, f.isKey]));
+  return shape(a) === shape(b);
+}
+
+/** "causeway_data.d_…_v1" quoted part by part. */
+export function qualified(tableName: string): string {
+  return tableName
+    .split('.')
+    .map((part) => pg.escapeIdentifier(part))
+    .join('.');
+}
+
+/** The version table: `_row`, then one typed column per field (keys and _row indexed after the load). */
+export function createTableSql(tableName: string, fields: readonly VersionFieldSnapshot[]): string {
+  const columns = fields.map((field) => `${pg.escapeIdentifier(field.name)} ${COLUMN_TYPES[field.type]}${field.nullable ? '' : ' not null'}`);
+  return `create table ${qualified(tableName)} (_row bigint not null, ${columns.join(', ')})`;
+}
+
+function refusedByDatabase(error: Error & { where?: string }, encoder: CopyEncoder): IngestFailure {
+  const match = /line (\d+)/.exec(error.where ?? '');
+  const row = match ? Number(match[1]) : null;
+  const line = row === null ? null : encoder.lines.lineOf(row);
+  return new IngestFailure('ROW_REFUSED_BY_DATABASE', `The database refused ${line ? `the row at line ${line}` : 'a row'}: ${error.message}`, line ? { line } : {});
+}
+
+/** Writes an upload to a private temporary file (XLSX must be read out of order), hashing it. */
+async function spool(stream: Readable): Promise<{ file: string; checksum: string; remove: () => Promise<void> }> {
+  const directory = await mkdtemp(path.join(os.tmpdir(), 'causeway-upload-'));
+  const file = path.join(directory, 'upload.xlsx');
+  const hash = createHash('sha256');
+  const tap = new PassThrough();
+  tap.on('data', (chunk: Buffer) => hash.update(chunk));
+  try {
+    stream.pipe(tap);
+    await pipeline(tap, createWriteStream(file, { mode: 0o600 }));
+  } catch (error) {
+    stream.unpipe(tap);
+    await rm(directory, { recursive: true, force: true });
+    throw error;
+  }
+  return { file, checksum: hash.digest('hex'), remove: () => rm(directory, { recursive: true, force: true }) };
+}
+
+/** Upload failures as the caller sees them: BAD_USER_INPUT with what was wrong and where. */
+function toCausewayError(error: unknown): unknown {
+  if (error instanceof IngestFailure) {
+    return new CausewayError(ErrorCode.BAD_USER_INPUT, error.message, { reason: error.reason, ...error.details });
+  }
+  if (error instanceof EncodingError) {
+    return new CausewayError(ErrorCode.BAD_USER_INPUT, error.message, { reason: 'INVALID_ENCODING', byteOffset: error.byteOffset, attempts: error.attempts });
+  }
+  return error;
+}

@@ -1,0 +1,144 @@
+import { Transform, type TransformCallback } from 'node:stream';
+import { IngestFailure } from './failure.js';
+import type { HeaderProblem } from './header.js';
+import { converterFor, Rejection, type ConvertibleField, type Converter } from './values.js';
+
+/**
+ * One record as a reader found it: its line (CSV/NDJSON line, XLSX row, position in a JSON array)
+ * and its values aligned with the dataset's fields (undefined where the file has none), or the
+ * reason the reader could not make a row of it.
+ */
+export interface RawRow {
+  line: number;
+  cells: unknown[] | null;
+  problem?: string;
+}
+
+/** One refused value or row, as reported to the uploader. */
+export interface RowError {
+  line: number;
+  /** The field, or null when the row as a whole was refused (e.g. wrong column count). */
+  field: string | null;
+  reason: string;
+}
+
+/** How many row errors a report lists in full; the rest are counted. */
+export const REPORTED_ERRORS = 1000;
+
+export function headerFailure(problems: HeaderProblem[], line: number): IngestFailure {
+  const first = problems[0]!;
+  return new IngestFailure(first.kind, problems.map((problem) => problem.message).join('; '), {
+    line,
+    problems: problems.map((problem) => ({ kind: problem.kind, columns: problem.columns })),
+    columns: first.columns,
+  });
+}
+
+/** Collects row errors: the first REPORTED_ERRORS in full, then a count. */
+export class ErrorLog {
+  readonly listed: RowError[] = [];
+  total = 0;
+  rejectedRows = 0;
+
+  add(error: RowError): void {
+    this.total += 1;
+    if (this.listed.length < REPORTED_ERRORS) this.listed.push(error);
+  }
+}
+
+/**
+ * Where each loaded row came from, without a number per row: `line - row` only grows (rows are
+ * numbered in file order, a line holds at most one row), so the map keeps the rows where that
+ * difference changes. A file of one-line records needs one entry; the map stops growing at
+ * `limit` entries and then answers null (reports fall back to the row number).
+ */
+export class LineMap {
+  private rows: number[] = [];
+  private deltas: number[] = [];
+  private overflow = false;
+
+  constructor(private readonly limit = 1_000_000) {}
+
+  record(row: number, line: number): void {
+    const delta = line - row;
+    if (this.deltas.length > 0 && this.deltas[this.deltas.length - 1] === delta) return;
+    if (this.rows.length >= this.limit) {
+      this.overflow = true;
+      return;
+    }
+    this.rows.push(row);
+    this.deltas.push(delta);
+  }
+
+  lineOf(row: number): number | null {
+    if (this.overflow && row >= this.rows[this.rows.length - 1]!) return null;
+    let low = 0;
+    let high = this.rows.length - 1;
+    if (high < 0 || row < this.rows[0]!) return null;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (this.rows[middle]! <= row) low = middle;
+      else high = middle - 1;
+    }
+    return row + this.deltas[low]!;
+  }
+}
+
+const FLUSH_AT = 256 * 1024;
+
+/**
+ * Turns raw rows into COPY text (`_row`, then one column per field), refusing rows whose values
+ * do not fit their fields. Accepted rows are numbered 1..N in file order.
+ */
+export class CopyEncoder extends Transform {
+  readonly errors = new ErrorLog();
+  readonly lines = new LineMap();
+  rowsRead = 0;
+  rowsAccepted = 0;
+  private readonly converters: Converter[];
+  private readonly names: string[];
+
+  constructor(fields: readonly ConvertibleField[]) {
+    super({ writableObjectMode: true, writableHighWaterMark: 4, readableHighWaterMark: FLUSH_AT });
+    this.converters = fields.map(converterFor);
+    this.names = fields.map((field) => field.name);
+  }
+
+  override _transform(batch: RawRow[], _encoding: BufferEncoding, callback: TransformCallback): void {
+    let out = '';
+    const converters = this.converters;
+    const count = converters.length;
+    const values: string[] = new Array(count);
+    for (const row of batch) {
+      this.rowsRead += 1;
+      if (!row.cells) {
+        this.errors.rejectedRows += 1;
+        this.errors.add({ line: row.line, field: null, reason: row.problem ?? 'cannot be read as a row' });
+        continue;
+      }
+      let refused = false;
+      for (let i = 0; i < count; i += 1) {
+        const converted = converters[i]!(row.cells[i]);
+        if (converted instanceof Rejection) {
+          refused = true;
+          this.errors.add({ line: row.line, field: this.names[i]!, reason: converted.reason });
+        } else {
+          values[i] = converted === null ? '\\N' : converted;
+        }
+      }
+      if (refused) {
+        this.errors.rejectedRows += 1;
+        continue;
+      }
+      this.rowsAccepted += 1;
+      this.lines.record(this.rowsAccepted, row.line);
+      out += `${this.rowsAccepted}\t${values.join('\t')}\n`;
+      if (out.length >= FLUSH_AT) {
+        this.push(out);
+        out = '';
+      }
+    }
+    if (out.length > 0) this.push(out);
+    callback();
+  }
+}

@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { CatalogueService, FieldType, OpenType, Sensitivity, SharingType, UpdateCycle, type RegisterDatasetInput } from '@causeway/catalogue';
+import { IngestService } from '@causeway/ingest';
+import { Readable } from 'node:stream';
+import pg from 'pg';
+import { TestGateway } from './support/gateway.js';
+
+const ENTERPRISES: RegisterDatasetInput = {
+  code: 'AMR-ENT',
+  title: '企业登记信息',
+  summary: '市场主体登记注册信息',
+  category: '基础',
+  updateCycle: UpdateCycle.DAILY,
+  sharingType: SharingType.UNCONDITIONAL,
+  openType: OpenType.OPEN,
+  fields: [
+    { name: 'creditCode', title: '统一社会信用代码', type: FieldType.STRING, isKey: true, nullable: false, sensitivity: Sensitivity.PUBLIC },
+    { name: 'entName', title: '企业名称', type: FieldType.STRING, nullable: false, sensitivity: Sensitivity.PUBLIC },
+    { name: 'regCapital', title: '注册资本', type: FieldType.DECIMAL, sensitivity: Sensitivity.PUBLIC },
+    { name: 'estDate', title: '成立日期', type: FieldType.DATE, sensitivity: Sensitivity.PUBLIC },
+    { name: 'active', title: '是否存续', type: FieldType.BOOLEAN, sensitivity: Sensitivity.PUBLIC },
+  ],
+};
+
+describe('ingest service', () => {
+  let gateway: TestGateway;
+  beforeAll(async () => {
+    gateway = await TestGateway.start();
+    await gateway.dataset('DG-AMR', ENTERPRISES);
+  });
+  afterAll(() => gateway.close());
+
+  it('loads a CSV into a typed version table', async () => {
+    const ctx = await gateway.steward('DG-AMR');
+    const csv = '统一社会信用代码,企业名称,注册资本,成立日期,是否存续\n91440101MA5CXXXX1A,广州某某科技有限公司,100.5,2024年1月31日,是\n91440101MA5CXXXX2B,"广州,有限公司",,2024/2/1,否\n';
+    const report = await gateway.get(IngestService).ingest(ctx, 'AMR-ENT', Readable.from([Buffer.from(csv)]), { format: 'csv', publish: true });
+    expect(report).toMatchObject({ version: 1, rowCount: 2, encoding: 'utf-8', current: true, rowsRejected: 0 });
+    const dataset = (await gateway.get(CatalogueService).findByCode('AMR-ENT'))!;
+    const fields = await gateway.get(CatalogueService).versionFields(dataset.currentVersionId!);
+    const client = new pg.Client({ connectionString: gateway.databaseUrl });
+    await client.connect();
+    const rows = await client.query(`select * from ${fields!.tableName} order by _row`);
+    await client.end();
+    expect(rows.rows).toEqual([
+      { _row: '1', creditCode: '91440101MA5CXXXX1A', entName: '广州某某科技有限公司', regCapital: '100.5', estDate: expect.anything(), active: true },
+      { _row: '2', creditCode: '91440101MA5CXXXX2B', entName: '广州,有限公司', regCapital: null, estDate: expect.anything(), active: false },
+    ]);
+  });
+});
