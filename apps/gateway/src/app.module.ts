@@ -9,6 +9,7 @@ import { CausewayConfig, CoreModule } from '@causeway/core';
 import { DatabaseModule, type DatabaseModuleOptions } from '@causeway/database';
 import { AuthGuard, IdentityModule } from '@causeway/identity';
 import { IngestModule } from '@causeway/ingest';
+import { PolicyModule } from '@causeway/policy';
 import { LoggerModule } from 'nestjs-pino';
 import { graphqlOptions } from './graphql/graphql.options.js';
 import { InputValidationPipe } from './graphql/validation.pipe.js';
@@ -46,6 +47,7 @@ export class AppModule {
         AuditModule,
         IdentityModule,
         CatalogueModule,
+        PolicyModule,
         IngestModule,
         SeedModule,
         TerminusModule,

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CatalogueModule } from '@causeway/catalogue';
+import { ChangeFeed } from './change-feed.js';
+import { GrantEntity } from './grant.entity.js';
+import { GrantsService } from './grants.service.js';
+import { DatasetAccessResolver } from './policy.resolver.js';
+import { PolicyService } from './policy.service.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([GrantEntity]), CatalogueModule],
+  providers: [ChangeFeed, PolicyService, GrantsService, DatasetAccessResolver],
+  exports: [ChangeFeed, PolicyService, GrantsService],
+})
+export class PolicyModule {}

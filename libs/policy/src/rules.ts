@@ -1,0 +1,436 @@
+import { createMongoAbility, type ForcedSubject, type MongoAbility, type RawRuleOf } from '@casl/ability';
+import { DatasetStatus, type FieldType, MaskType, OpenType, Sensitivity, SharingType } from '@causeway/catalogue';
+import { CausewayError, ErrorCode, Role, type PrincipalKind } from '@causeway/core';
+import { evaluate, FALSE, fromMongo, parseWhere, simplify, toMongo, toWhereJson, TRUE, type Cond, type FieldTypes } from './conditions.js';
+
+/**
+ * ARCHITECTURE §3 as plain functions: which rows and fields a principal may read of one
+ * dataset, expressed as a CASL ability, and the plan of one query under that ability.
+ */
+
+export enum AccessLevel {
+  CLEAR = 'CLEAR',
+  MASKED = 'MASKED',
+  DENIED = 'DENIED',
+}
+
+/** What a grant gives of one field. */
+export type GrantedAccess = AccessLevel.CLEAR | AccessLevel.MASKED;
+
+/** read: rows, field in clear; readMasked: rows, field masked; aggregate: statistics over clear fields. */
+export type PolicyAction = 'read' | 'readMasked' | 'aggregate';
+/** A row of a dataset as a CASL subject. */
+export type RecordSubject = ForcedSubject<'Record'> & Record<string, unknown>;
+export type PolicyAbility = MongoAbility<[PolicyAction, 'Record' | RecordSubject]>;
+
+/** In `aggregate` rules: the right to count rows, which any source of rows gives. */
+export const COUNT_ROWS = '$rows';
+
+/** Roles that read data for their department; the others (ADMIN, AUDITOR) manage or watch. */
+export const DATA_READER_ROLES: readonly Role[] = [Role.CONSUMER, Role.ANALYST, Role.STEWARD];
+
+/** Groups smaller than this are suppressed from aggregates served under an aggregate-only grant. */
+export const DEFAULT_MIN_GROUP_SIZE = 5;
+
+export interface PolicyField {
+  name: string;
+  type: FieldType;
+  sensitivity: Sensitivity;
+  /** Already resolved to the dataset's when not stricter. */
+  sharingType: SharingType;
+  mask: MaskType;
+}
+
+export interface PolicyDataset {
+  id: string;
+  code: string;
+  providerDepartmentId: string;
+  sharingType: SharingType;
+  openType: OpenType;
+  status: DatasetStatus;
+  currentVersionId: string | null;
+  fields: PolicyField[];
+}
+
+export interface PolicyGrant {
+  id: string;
+  datasetId: string;
+  consumerDepartmentId: string;
+  fields: { field: string; access: GrantedAccess }[];
+  /** The row scope as approved (where-JSON, may reference the consumer); null: every row. */
+  rowScope: unknown;
+  validFrom: Date;
+  validUntil: Date | null;
+  revokedAt: Date | null;
+  aggregateOnly: boolean;
+  requirePurpose: boolean;
+  requireEndUserId: boolean;
+  version: number;
+}
+
+export interface PolicySubject {
+  kind: PrincipalKind;
+  departmentId: string | null;
+  departmentCode: string | null;
+  divisionCode: string | null;
+  roles: readonly Role[];
+}
+
+/** Where a set of rules comes from: a grant, or one of the standing rules of §3. */
+export interface SourceMeta {
+  id: string;
+  kind: 'provider' | 'unconditional' | 'open' | 'grant';
+  grantId: string | null;
+  grantVersion: number | null;
+  aggregateOnly: boolean;
+  requirePurpose: boolean;
+  requireEndUserId: boolean;
+  validUntil: Date | null;
+  /** The resolved row scope (TRUE: every row). */
+  scope: Cond;
+}
+
+export interface DatasetAbility {
+  dataset: PolicyDataset;
+  ability: PolicyAbility;
+  sources: Map<string, SourceMeta>;
+  fieldTypes: FieldTypes;
+  /** When the ability must be rebuilt (a grant starts or ends), epoch ms; null: never by time. */
+  expiresAt: number | null;
+}
+
+export function fieldTypesOf(dataset: Pick<PolicyDataset, 'fields'>): FieldTypes {
+  return new Map(dataset.fields.map((field) => [field.name, field.type]));
+}
+
+/** Rule 4: SECRET fields and fields not shared (NONE) never leave the provider. */
+export function isGrantable(field: Pick<PolicyField, 'sensitivity' | 'sharingType'>): boolean {
+  return field.sensitivity !== Sensitivity.SECRET && field.sharingType !== SharingType.NONE;
+}
+
+export function isActive(grant: Pick<PolicyGrant, 'validFrom' | 'validUntil' | 'revokedAt'>, now: number): boolean {
+  return !grant.revokedAt && grant.validFrom.getTime() <= now && (!grant.validUntil || grant.validUntil.getTime() > now);
+}
+
+const isReader = (subject: PolicySubject) => subject.kind !== 'ANONYMOUS' && subject.roles.some((role) => DATA_READER_ROLES.includes(role));
+
+interface SourceDraft {
+  meta: SourceMeta;
+  clear: string[];
+  masked: string[];
+  /** false for aggregate-only grants. */
+  rows: boolean;
+}
+
+/**
+ * The sources of access one subject has to one dataset (rules 1–6). Pure: the caller passes
+ * the grants of the subject's department and the time.
+ */
+export function sourcesFor(subject: PolicySubject, dataset: PolicyDataset, grants: readonly PolicyGrant[], now: number): { drafts: SourceDraft[]; expiresAt: number | null } {
+  const drafts: SourceDraft[] = [];
+  let expiresAt: number | null = null;
+  const soonest = (at: number) => {
+    if (at > now && (expiresAt === null || at < expiresAt)) expiresAt = at;
+  };
+  // A dataset that is not published serves nothing, to anyone (a retired one included).
+  if (dataset.status !== DatasetStatus.PUBLISHED) return { drafts, expiresAt };
+  const standing = (kind: SourceMeta['kind'], clear: string[], masked: string[]): SourceDraft => ({
+    meta: { id: kind, kind, grantId: null, grantVersion: null, aggregateOnly: false, requirePurpose: false, requireEndUserId: false, validUntil: null, scope: TRUE },
+    clear,
+    masked,
+    rows: true,
+  });
+
+  // Rule 6 (and a floor for everyone): OPEN datasets' PUBLIC fields.
+  if (dataset.openType === OpenType.OPEN) {
+    const open = dataset.fields.filter((field) => field.sensitivity === Sensitivity.PUBLIC && field.sharingType !== SharingType.NONE).map((field) => field.name);
+    if (open.length > 0) drafts.push(standing('open', open, []));
+  }
+  if (!isReader(subject) || !subject.departmentId) return { drafts, expiresAt };
+
+  // Rule 5: the provider reads its own datasets in full.
+  if (subject.departmentId === dataset.providerDepartmentId) {
+    drafts.push(standing('provider', dataset.fields.map((field) => field.name), []));
+    return { drafts, expiresAt };
+  }
+  // Rule 4: a NONE dataset is the provider's alone; no grant opens it.
+  if (dataset.sharingType === SharingType.NONE) return { drafts, expiresAt };
+
+  // Rule 2: unconditional sharing.
+  if (dataset.sharingType === SharingType.UNCONDITIONAL) {
+    const clear: string[] = [];
+    const masked: string[] = [];
+    for (const field of dataset.fields) {
+      if (!isGrantable(field) || field.sharingType !== SharingType.UNCONDITIONAL) continue;
+      if (field.sensitivity === Sensitivity.SENSITIVE) masked.push(field.name);
+      else clear.push(field.name);
+    }
+    if (clear.length + masked.length > 0) drafts.push(standing('unconditional', clear, masked));
+  }
+
+  // Rule 3: grants, each only within its validity, only the fields the dataset still allows.
+  const byName = new Map(dataset.fields.map((field) => [field.name, field]));
+  const types = fieldTypesOf(dataset);
+  const consumer = { divisionCode: subject.divisionCode, departmentCode: subject.departmentCode };
+  for (const grant of grants) {
+    if (grant.datasetId !== dataset.id || grant.consumerDepartmentId !== subject.departmentId || grant.revokedAt) continue;
+    soonest(grant.validFrom.getTime());
+    if (grant.validUntil) soonest(grant.validUntil.getTime());
+    if (!isActive(grant, now)) continue;
+    const clear: string[] = [];
+    const masked: string[] = [];
+    for (const { field, access } of grant.fields) {
+      const known = byName.get(field);
+      if (!known || !isGrantable(known)) continue;
+      (access === AccessLevel.CLEAR ? clear : masked).push(field);
+    }
+    if (clear.length + masked.length === 0) continue;
+    let scope: Cond;
+    try {
+      scope = grant.rowScope === null || grant.rowScope === undefined ? TRUE : parseWhere(grant.rowScope, types, { path: 'rowScope', consumer }).cond;
+    } catch {
+      // A scope that no longer fits the dataset (its fields were redefined) admits nothing.
+      scope = FALSE;
+    }
+    drafts.push({
+      meta: {
+        id: `grant:${grant.id}`,
+        kind: 'grant',
+        grantId: grant.id,
+        grantVersion: grant.version,
+        aggregateOnly: grant.aggregateOnly,
+        requirePurpose: grant.requirePurpose,
+        requireEndUserId: grant.requireEndUserId,
+        validUntil: grant.validUntil,
+        scope,
+      },
+      clear,
+      masked,
+      rows: !grant.aggregateOnly,
+    });
+  }
+  return { drafts, expiresAt };
+}
+
+/** CASL rules of the sources. Empty field lists are never emitted: CASL reads them as "all fields". */
+export function rulesOf(drafts: readonly SourceDraft[]): RawRuleOf<PolicyAbility>[] {
+  const rules: RawRuleOf<PolicyAbility>[] = [];
+  for (const { meta, clear, masked, rows } of drafts) {
+    const conditions = toMongo(meta.scope);
+    const rule = (action: PolicyAction, fields: string[]) => {
+      if (fields.length > 0) rules.push({ action, subject: 'Record', fields, ...(conditions ? { conditions } : {}), reason: meta.id });
+    };
+    if (rows) {
+      rule('read', clear);
+      rule('readMasked', masked);
+    }
+    rule('aggregate', [...clear, COUNT_ROWS]);
+  }
+  return rules;
+}
+
+/** Builds the ability of one subject on one dataset. */
+export function buildDatasetAbility(subject: PolicySubject, dataset: PolicyDataset, grants: readonly PolicyGrant[], now: number): DatasetAbility {
+  const { drafts, expiresAt } = sourcesFor(subject, dataset, grants, now);
+  const fieldTypes = fieldTypesOf(dataset);
+  const ability = createMongoAbility<PolicyAbility>(rulesOf(drafts), {
+    // One semantics for conditions everywhere: the same evaluator the SQL compiler is tested against.
+    conditionsMatcher: (conditions) => {
+      const cond = fromMongo(conditions, fieldTypes);
+      return (row) => evaluate(cond, row as Record<string, unknown>, fieldTypes);
+    },
+  });
+  return { dataset, ability, sources: new Map(drafts.map((draft) => [draft.meta.id, draft.meta])), fieldTypes, expiresAt };
+}
+
+// ---- planning one query -----------------------------------------------------------------------
+
+export interface ReadRequest {
+  mode: 'records' | 'aggregate';
+  /** Fields returned (records). */
+  select: readonly string[];
+  /** Fields filtered, sorted, grouped or aggregated: they count as read in clear (rule 7). */
+  clear: readonly string[];
+  /** Whether the caller sent X-Purpose and X-User-Id. */
+  hasPurpose: boolean;
+  hasEndUserId: boolean;
+}
+
+export interface FieldPlan {
+  name: string;
+  type: FieldType;
+  /** CLEAR: always clear; MASKED: always masked; MIXED: clear where `clearWhen` holds, masked elsewhere. */
+  level: 'CLEAR' | 'MASKED' | 'MIXED';
+  clearWhen: Cond | null;
+  mask: MaskType;
+}
+
+export interface ReadPlan {
+  dataset: PolicyDataset;
+  fields: FieldPlan[];
+  /** Rows admitted: the OR of the row scopes of the sources used. */
+  rowScope: Cond;
+  sourceIds: string[];
+  grantIds: string[];
+  /** 0 when no suppression applies. */
+  minGroupSize: number;
+  /** Identifies the policy the query ran under (sources and grant versions): part of the cursor scope. */
+  policyKey: string;
+  fieldTypes: FieldTypes;
+}
+
+interface Candidate {
+  meta: SourceMeta;
+  clear: Set<string>;
+  masked: Set<string>;
+}
+
+function candidatesOf(access: DatasetAbility, mode: ReadRequest['mode']): Candidate[] {
+  const byId = new Map<string, Candidate>();
+  const take = (action: PolicyAction, into: 'clear' | 'masked') => {
+    for (const rule of access.ability.rulesFor(action, 'Record')) {
+      if (rule.inverted || !rule.fields || !rule.reason) continue;
+      const meta = access.sources.get(rule.reason);
+      if (!meta) continue;
+      const candidate = byId.get(meta.id) ?? { meta, clear: new Set<string>(), masked: new Set<string>() };
+      for (const field of rule.fields) candidate[into].add(field);
+      byId.set(meta.id, candidate);
+    }
+  };
+  if (mode === 'records') {
+    take('read', 'clear');
+    take('readMasked', 'masked');
+  } else {
+    take('aggregate', 'clear');
+  }
+  return [...byId.values()];
+}
+
+const orOf = (conds: Cond[]): Cond => simplify({ kind: 'or', items: conds });
+
+/**
+ * Plans one query: refuses it whole (FORBIDDEN_FIELDS, naming the fields) unless one or more
+ * sources cover every field it names, then decides each field's level and the rows admitted.
+ * Computed once per query; the SQL builder and the row mapper only follow the plan.
+ */
+export function planRead(access: DatasetAbility, request: ReadRequest): ReadPlan {
+  const dataset = access.dataset;
+  const select = [...new Set(request.select)];
+  const clearNeeded = [...new Set(request.clear)];
+  if (request.mode === 'aggregate') clearNeeded.push(COUNT_ROWS);
+  const all = candidatesOf(access, request.mode);
+  const covers = (candidate: Candidate) =>
+    select.every((field) => candidate.clear.has(field) || candidate.masked.has(field)) && clearNeeded.every((field) => candidate.clear.has(field));
+  const covering = all.filter(covers);
+  const admissible = covering.filter(
+    (candidate) => (!candidate.meta.requirePurpose || request.hasPurpose) && (!candidate.meta.requireEndUserId || request.hasEndUserId),
+  );
+
+  if (admissible.length === 0) {
+    if (covering.length > 0) {
+      const headers = [
+        ...(covering.some((candidate) => candidate.meta.requirePurpose) && !request.hasPurpose ? ['X-Purpose'] : []),
+        ...(covering.some((candidate) => candidate.meta.requireEndUserId) && !request.hasEndUserId ? ['X-User-Id'] : []),
+      ];
+      throw new CausewayError(
+        ErrorCode.FORBIDDEN,
+        `Your department's grant on ${dataset.code} requires ${headers.map((header) => `the ${header} header`).join(' and ')}: send ${headers
+          .map((header) => (header === 'X-Purpose' ? '`X-Purpose: <the case or matter this query serves>`' : '`X-User-Id: <the end user in your system>`'))
+          .join(' and ')}`,
+        { requiredHeaders: headers },
+      );
+    }
+    const named = [...new Set([...select, ...clearNeeded.filter((field) => field !== COUNT_ROWS)])];
+    // Name the fields beyond the most generous single source, so the caller sees what to drop.
+    let best: Candidate | null = null;
+    let bestScore = -1;
+    for (const candidate of all) {
+      const score = named.filter((field) => (select.includes(field) && candidate.masked.has(field)) || candidate.clear.has(field)).length;
+      if (score > bestScore) {
+        best = candidate;
+        bestScore = score;
+      }
+    }
+    const refused = named.filter((field) => {
+      if (!best) return true;
+      if (clearNeeded.includes(field)) return !best.clear.has(field);
+      return !best.clear.has(field) && !best.masked.has(field);
+    });
+    if (request.mode === 'records' && candidatesOf(access, 'aggregate').some((candidate) => candidate.meta.aggregateOnly)) {
+      throw new CausewayError(
+        ErrorCode.FORBIDDEN_FIELDS,
+        `Your department's grant on ${dataset.code} is aggregate-only: use the aggregate query`,
+        { fields: refused.length > 0 ? refused : named },
+      );
+    }
+    if (refused.length === 0) {
+      throw new CausewayError(ErrorCode.FORBIDDEN, `Your department may not read ${dataset.code}; request access with requestAccess`);
+    }
+    const maskedOnly = refused.some((field) => clearNeeded.includes(field) && all.some((candidate) => candidate.masked.has(field)));
+    throw new CausewayError(
+      ErrorCode.FORBIDDEN_FIELDS,
+      `You may not read these fields of ${dataset.code}: ${refused.join(', ')}${maskedOnly ? ' (filtering, sorting, grouping or aggregating on a field needs it in clear)' : ''}`,
+      { fields: refused },
+    );
+  }
+
+  const byName = new Map(dataset.fields.map((field) => [field.name, field]));
+  const rowScope = orOf(admissible.map((candidate) => candidate.meta.scope));
+  const fields: FieldPlan[] = select.map((name) => {
+    const field = byName.get(name)!;
+    const clearIn = admissible.filter((candidate) => candidate.clear.has(name));
+    const mask = field.mask === MaskType.NONE ? MaskType.REDACT : field.mask;
+    if (clearIn.length === admissible.length) return { name, type: field.type, level: 'CLEAR', clearWhen: null, mask };
+    if (clearIn.length === 0) return { name, type: field.type, level: 'MASKED', clearWhen: null, mask };
+    const clearWhen = orOf(clearIn.map((candidate) => candidate.meta.scope));
+    if (clearWhen.kind === 'true') return { name, type: field.type, level: 'CLEAR', clearWhen: null, mask };
+    return { name, type: field.type, level: 'MIXED', clearWhen, mask };
+  });
+  const sourceIds = admissible.map((candidate) => candidate.meta.id).sort();
+  const grantIds = admissible.flatMap((candidate) => (candidate.meta.grantId ? [candidate.meta.grantId] : [])).sort();
+  const policyKey = admissible
+    .map((candidate) => `${candidate.meta.id}@${candidate.meta.grantVersion ?? 0}`)
+    .sort()
+    .join(',');
+  return {
+    dataset,
+    fields,
+    rowScope,
+    sourceIds,
+    grantIds,
+    minGroupSize: request.mode === 'aggregate' && admissible.some((candidate) => candidate.meta.aggregateOnly) ? DEFAULT_MIN_GROUP_SIZE : 0,
+    policyKey,
+    fieldTypes: access.fieldTypes,
+  };
+}
+
+// ---- what a caller may do (Dataset.myAccess) ----------------------------------------------------
+
+export interface DatasetAccessView {
+  fields: { field: string; access: AccessLevel }[];
+  rowScope: Record<string, unknown> | null;
+  validUntil: Date | null;
+  aggregateOnly: boolean;
+  grantIds: string[];
+}
+
+export function describeAccess(access: DatasetAbility): DatasetAccessView {
+  const rows = candidatesOf(access, 'records');
+  const aggregate = candidatesOf(access, 'aggregate');
+  const aggregateOnly = rows.length === 0 && aggregate.length > 0;
+  const used = aggregateOnly ? aggregate : rows;
+  const fields = access.dataset.fields.map(({ name }) => {
+    const clear = used.some((candidate) => candidate.clear.has(name));
+    const masked = used.some((candidate) => candidate.masked.has(name));
+    return { field: name, access: clear ? AccessLevel.CLEAR : masked ? AccessLevel.MASKED : AccessLevel.DENIED };
+  });
+  const scope = used.length === 0 ? ({ kind: 'false' } as Cond) : orOf(used.map((candidate) => candidate.meta.scope));
+  const ends = used.map((candidate) => candidate.meta.validUntil);
+  return {
+    fields,
+    rowScope: used.length === 0 ? null : toWhereJson(scope),
+    validUntil: ends.length === 0 || ends.some((end) => end === null) ? null : new Date(Math.max(...ends.map((end) => end!.getTime()))),
+    aggregateOnly,
+    grantIds: [...new Set(aggregate.flatMap((candidate) => (candidate.meta.grantId ? [candidate.meta.grantId] : [])))].sort(),
+  };
+}
