@@ -10,6 +10,7 @@ import { DatabaseModule, type DatabaseModuleOptions } from '@causeway/database';
 import { AuthGuard, IdentityModule } from '@causeway/identity';
 import { IngestModule } from '@causeway/ingest';
 import { PolicyModule } from '@causeway/policy';
+import { PortalModule } from '@causeway/portal';
 import { LoggerModule } from 'nestjs-pino';
 import { graphqlOptions } from './graphql/graphql.options.js';
 import { InputValidationPipe } from './graphql/validation.pipe.js';
@@ -49,6 +50,7 @@ export class AppModule {
         CatalogueModule,
         PolicyModule,
         IngestModule,
+        PortalModule,
         SeedModule,
         TerminusModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({

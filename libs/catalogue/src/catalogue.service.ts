@@ -310,6 +310,22 @@ export class CatalogueService {
     return rows.filter((row) => !row.droppedAt).map((row) => this.versionDto(row, currentVersionId));
   }
 
+  /** The live versions of several datasets at once (newest first per dataset), e.g. for the portal's listings. */
+  async versionsOf(datasets: Pick<DatasetDto, 'id' | 'currentVersionId'>[]): Promise<Map<string, DatasetVersionDto[]>> {
+    const result = new Map<string, DatasetVersionDto[]>(datasets.map((dataset) => [dataset.id, []]));
+    if (datasets.length === 0) return result;
+    const current = new Map(datasets.map((dataset) => [dataset.id, dataset.currentVersionId]));
+    const rows = await this.db
+      .getRepository(DatasetVersionEntity)
+      .createQueryBuilder('v')
+      .where('v.dataset_id in (:...ids)', { ids: datasets.map((dataset) => dataset.id) })
+      .andWhere('v.dropped_at is null')
+      .orderBy('v.version', 'DESC')
+      .getMany();
+    for (const row of rows) result.get(row.datasetId)?.push(this.versionDto(row, current.get(row.datasetId) ?? null));
+    return result;
+  }
+
   async currentVersion(dataset: Pick<DatasetDto, 'currentVersionId'>): Promise<DatasetVersionEntity | null> {
     if (!dataset.currentVersionId) return null;
     return this.db.getRepository(DatasetVersionEntity).findOne({ where: { id: dataset.currentVersionId } });

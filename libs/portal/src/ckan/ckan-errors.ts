@@ -1,0 +1,130 @@
+/**
+ * The errors of CKAN's Action API, with the status codes and bodies CKAN itself answers
+ * (ckan/views/api.py), so that ckanapi and harvesters turn them back into the same exceptions.
+ */
+import { CausewayError, ErrorCode } from '@causeway/core';
+
+export type CkanErrorKind = 'NOT_FOUND' | 'VALIDATION' | 'AUTHORIZATION' | 'SEARCH_QUERY' | 'SEARCH' | 'BAD_REQUEST' | 'RATE_LIMITED' | 'UNAVAILABLE' | 'INTERNAL';
+
+/** A validation error dict: field → messages, as CKAN's navl validators produce. */
+export type CkanValidationErrors = Record<string, string[]>;
+
+export class CkanError extends Error {
+  private constructor(
+    readonly kind: CkanErrorKind,
+    message: string,
+    readonly errors: CkanValidationErrors = {},
+  ) {
+    super(message);
+    this.name = 'CkanError';
+  }
+
+  /** 404 "Not Found Error"; CKAN appends the detail after "Not found: ". */
+  static notFound(detail?: string): CkanError {
+    return new CkanError('NOT_FOUND', detail ? `Not found: ${detail}` : 'Not found');
+  }
+
+  /** 409 "Validation Error" with CKAN's field → messages dict. */
+  static validation(errors: CkanValidationErrors): CkanError {
+    return new CkanError('VALIDATION', Object.entries(errors).map(([key, messages]) => `${key}: ${messages.join(', ')}`).join('; '), errors);
+  }
+
+  static invalid(field: string, message: string): CkanError {
+    return CkanError.validation({ [field]: [message] });
+  }
+
+  static authorization(detail?: string): CkanError {
+    return new CkanError('AUTHORIZATION', detail ? `Access denied: ${detail}` : 'Access denied');
+  }
+
+  /** 400 "Search Query Error": the query could not be understood. */
+  static searchQuery(detail: string): CkanError {
+    return new CkanError('SEARCH_QUERY', `Search Query is invalid: ${JSON.stringify(detail)}`);
+  }
+
+  /** 409 "Search Error": the query named something the search index does not have. */
+  static search(detail: string): CkanError {
+    return new CkanError('SEARCH', `Search error: ${JSON.stringify(detail)}`);
+  }
+
+  /** 400 with a bare JSON string body, as CKAN answers an unknown action or unreadable request data. */
+  static badRequest(detail: string): CkanError {
+    return new CkanError('BAD_REQUEST', `Bad request - ${detail}`);
+  }
+
+  static unavailable(message: string): CkanError {
+    return new CkanError('UNAVAILABLE', message);
+  }
+
+  static internal(): CkanError {
+    return new CkanError('INTERNAL', 'Internal Server Error');
+  }
+
+  /**
+   * The CKAN error for anything thrown on a CKAN route: CKAN's own errors as they are, Causeway's
+   * typed errors by their code; null for an unexpected error (answered as an internal error).
+   */
+  static from(error: unknown): CkanError | null {
+    if (error instanceof CkanError) return error;
+    if (!(error instanceof CausewayError)) return null;
+    switch (error.code) {
+      case ErrorCode.UNAUTHENTICATED:
+      case ErrorCode.FORBIDDEN:
+      case ErrorCode.FORBIDDEN_FIELDS:
+        return CkanError.authorization(error.message);
+      case ErrorCode.NOT_FOUND:
+        return CkanError.notFound();
+      case ErrorCode.BAD_USER_INPUT:
+        return CkanError.validation({ [String(error.extensions.field ?? 'input')]: [error.message] });
+      case ErrorCode.RATE_LIMITED:
+        return new CkanError('RATE_LIMITED', error.message);
+      case ErrorCode.AUDIT_UNAVAILABLE:
+        return CkanError.unavailable(error.message);
+      default:
+        return null;
+    }
+  }
+}
+
+const STATUS: Record<CkanErrorKind, number> = {
+  NOT_FOUND: 404,
+  VALIDATION: 409,
+  AUTHORIZATION: 403,
+  SEARCH_QUERY: 400,
+  SEARCH: 409,
+  BAD_REQUEST: 400,
+  RATE_LIMITED: 429,
+  UNAVAILABLE: 503,
+  INTERNAL: 500,
+};
+
+const TYPE: Record<CkanErrorKind, string> = {
+  NOT_FOUND: 'Not Found Error',
+  VALIDATION: 'Validation Error',
+  AUTHORIZATION: 'Authorization Error',
+  SEARCH_QUERY: 'Search Query Error',
+  SEARCH: 'Search Error',
+  BAD_REQUEST: 'Bad request',
+  // CKAN has neither a rate limit nor an audit trail; these two types are ours, in CKAN's shape.
+  RATE_LIMITED: 'Rate Limit Error',
+  UNAVAILABLE: 'Service Unavailable',
+  INTERNAL: 'Internal Server Error',
+};
+
+/** A finished Action API answer: status and JSON body. */
+export interface CkanResponse {
+  status: number;
+  body: unknown;
+}
+
+export function ckanSuccess(help: string, result: unknown): CkanResponse {
+  return { status: 200, body: { help, success: true, result } };
+}
+
+/** The answer CKAN gives for an error: the envelope with `error`, or a bare string for a bad request. */
+export function ckanFailure(help: string, error: CkanError): CkanResponse {
+  const status = STATUS[error.kind];
+  if (error.kind === 'BAD_REQUEST') return { status, body: error.message };
+  const detail = error.kind === 'VALIDATION' ? { ...error.errors, __type: TYPE.VALIDATION } : { __type: TYPE[error.kind], message: error.message };
+  return { status, body: { help, success: false, error: detail } };
+}

@@ -1,0 +1,36 @@
+import { Module } from '@nestjs/common';
+import { CatalogueModule } from '@causeway/catalogue';
+import { IdentityModule } from '@causeway/identity';
+import { CkanController, CkanExceptionFilter } from './ckan/ckan.controller.js';
+import { CkanService } from './ckan/ckan.service.js';
+import { DatastoreService } from './ckan/datastore.service.js';
+import { DownloadController } from './downloads/download.controller.js';
+import { DownloadService } from './downloads/download.service.js';
+import { PortalRateLimiter, PortalRateLimitGuard } from './http/rate-limit.js';
+import { OpenCatalogueService } from './open-catalogue.service.js';
+import { PortalAudit } from './portal-audit.js';
+import { loadPortalSettings, PortalSettings } from './portal-settings.js';
+import { OpenRowsService } from './rows/open-rows.service.js';
+
+/**
+ * The open-data portal: CKAN-compatible Action API, DCAT-AP catalogue, downloads and the /open
+ * page, for anonymous callers, over OPEN datasets' PUBLIC fields only.
+ */
+@Module({
+  imports: [CatalogueModule, IdentityModule],
+  controllers: [CkanController, DownloadController],
+  providers: [
+    { provide: PortalSettings, useFactory: () => loadPortalSettings() },
+    OpenCatalogueService,
+    OpenRowsService,
+    PortalAudit,
+    PortalRateLimiter,
+    PortalRateLimitGuard,
+    CkanExceptionFilter,
+    CkanService,
+    DatastoreService,
+    DownloadService,
+  ],
+  exports: [OpenCatalogueService],
+})
+export class PortalModule {}
