@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CatalogueService, FieldType, OpenType, Sensitivity, SharingType, UpdateCycle, type RegisterDatasetInput } from '@causeway/catalogue';
+import { Role } from '@causeway/core';
 import { IngestService } from '@causeway/ingest';
 import { Readable } from 'node:stream';
 import pg from 'pg';
@@ -45,5 +46,32 @@ describe('ingest service', () => {
       { _row: '1', creditCode: '91440101MA5CXXXX1A', entName: '广州某某科技有限公司', regCapital: '100.5', estDate: expect.anything(), active: true },
       { _row: '2', creditCode: '91440101MA5CXXXX2B', entName: '广州,有限公司', regCapital: null, estDate: expect.anything(), active: false },
     ]);
+  });
+});
+
+describe('ingest route (smoke)', () => {
+  let gateway: TestGateway;
+  let steward: string;
+  beforeAll(async () => {
+    gateway = await TestGateway.start();
+    await gateway.dataset('DG-AMR', ENTERPRISES);
+    steward = await gateway.person('DG-AMR', 'steward@amr.test', [Role.STEWARD]);
+  });
+  afterAll(() => gateway.close());
+
+  it('takes JSON, CSV and multipart bodies', async () => {
+    const json = await gateway.http('POST', '/api/v1/datasets/AMR-ENT/versions', {
+      headers: { authorization: `Bearer ${steward}`, 'content-type': 'application/json' },
+      body: JSON.stringify([{ creditCode: 'A1', entName: '甲' }, { 统一社会信用代码: 'A2', 企业名称: '乙', 是否存续: true }]),
+    });
+    expect(json.status).toBe(201);
+    expect(json.json()).toMatchObject({ version: 1, rowCount: 2, format: 'json' });
+    const boundary = 'XyZ';
+    const body = `--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="e.csv"\r\ncontent-type: text/csv\r\n\r\ncreditCode,entName,regCapital,estDate,active\nB1,丙,,,\n\r\n--${boundary}--\r\n`;
+    const multipart = await gateway.http('POST', '/api/v1/datasets/AMR-ENT/versions?publish=true', {
+      headers: { authorization: `Bearer ${steward}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      body,
+    });
+    expect(multipart.json()).toMatchObject({ version: 2, rowCount: 1, format: 'csv', sourceName: 'e.csv', current: true });
   });
 });

@@ -1,0 +1,55 @@
+import { describe, expect, it } from '@jest/globals';
+import { FieldType } from '@causeway/catalogue';
+import { DEMO_DATASETS } from './demo-data.js';
+import { csvField, DEMO_ROW_COUNTS, demoCsv, demoRow, hasDemoRows } from './demo-rows.js';
+import { isValidCreditCode, isValidIdCard } from './synthetic.js';
+
+const TYPE_CHECKS: Record<FieldType, (value: unknown) => boolean> = {
+  [FieldType.STRING]: (value) => typeof value === 'string' && value.length > 0,
+  [FieldType.INTEGER]: (value) => Number.isInteger(value),
+  [FieldType.DECIMAL]: (value) => typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value),
+  [FieldType.BOOLEAN]: (value) => typeof value === 'boolean',
+  [FieldType.DATE]: (value) => typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value),
+  [FieldType.DATETIME]: (value) => typeof value === 'string' && /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(value),
+  [FieldType.JSON]: () => true,
+};
+
+describe('demo rows', () => {
+  it.each(DEMO_DATASETS.map((dataset) => [dataset.code, dataset] as const))('%s: rows fill exactly its fields, typed, with unique keys', (code, dataset) => {
+    expect(hasDemoRows(code)).toBe(true);
+    expect(DEMO_ROW_COUNTS[code]).toBeGreaterThan(0);
+    const keys = new Set<string>();
+    const count = 20_000;
+    for (let index = 0; index < count; index += 1) {
+      const row = demoRow(code, index);
+      expect(Object.keys(row).sort()).toEqual(dataset.fields.map((field) => field.name).sort());
+      for (const field of dataset.fields) {
+        const value = row[field.name];
+        if (value === null) {
+          expect(field.nullable ?? true).toBe(true);
+          continue;
+        }
+        if (!TYPE_CHECKS[field.type](value)) throw new Error(`${code} row ${index}: ${field.name} = ${JSON.stringify(value)} is not a ${field.type}`);
+        if (/idCard|IdCard/.test(field.name)) expect(isValidIdCard(value as string)).toBe(true);
+        if (/[cC]reditCode/.test(field.name)) expect(isValidCreditCode(value as string)).toBe(true);
+      }
+      keys.add(dataset.fields.filter((field) => field.isKey).map((field) => String(row[field.name])).join('|'));
+    }
+    expect(keys.size).toBe(count);
+  });
+
+  it('refers to enterprises that the enterprise registry holds', () => {
+    const registry = new Set(Array.from({ length: DEMO_ROW_COUNTS['AMR-ENT-REG']! }, (_v, index) => demoRow('AMR-ENT-REG', index).creditCode));
+    for (let index = 0; index < 200; index += 1) expect(registry.has(demoRow('TAX-PAYMENTS', index).creditCode as string)).toBe(true);
+  });
+
+  it('streams CSV in pieces with a header, quoting what must be quoted', () => {
+    const pieces = [...demoCsv('TAX-CREDIT-A', ['creditCode', 'taxpayerName', 'rating', 'year'], 5, { chunkRows: 2 })];
+    expect(pieces).toHaveLength(3);
+    const lines = pieces.join('').trimEnd().split('\n');
+    expect(lines[0]).toBe('creditCode,taxpayerName,rating,year');
+    expect(lines).toHaveLength(6);
+    expect(csvField('a,"b"')).toBe('"a,""b"""');
+    expect(csvField(null)).toBe('');
+  });
+});
