@@ -3,6 +3,7 @@ import { CatalogueService } from '@causeway/catalogue';
 import pg from 'pg';
 import { gunzipSync } from 'node:zlib';
 import { TestGateway, type HttpResponse } from './support/gateway.js';
+import { validateJsonLd, validateTurtle } from './support/shacl.js';
 import {
   closedHousehold,
   CONDITIONAL_CODE,
@@ -112,9 +113,11 @@ describe('open-data portal', () => {
         await get(`/api/3/action/resource_show?id=${id}`);
       }
       for (const code of [OPEN_CODE, CONDITIONAL_CODE, SECRET.closedCode, SECRET.draftCode, SECRET.retiredCode, 'HEALTH-OPEN']) {
-        await get(`/open/datasets/${code}.csv`);
-        await get(`/open/datasets/${code}.json`);
+        for (const extension of ['csv', 'json', 'jsonld', 'ttl']) await get(`/open/datasets/${code}.${extension}`);
       }
+      await get('/catalog.jsonld');
+      await get('/catalog.ttl');
+      await get('/catalog.ttl?page=2');
       return bodies;
     }
 
@@ -387,6 +390,70 @@ describe('open-data portal', () => {
       await search('fields=entName&limit=4');
       const rows = await auditRows('portal.datastore_search');
       expect(rows.at(-1)).toMatchObject({ outcome: 'ALLOWED', dataset: OPEN_CODE, version: 1, fields_requested: ['entName'], rows_returned: 4, principal_kind: 'ANONYMOUS' });
+    });
+  });
+
+  describe('DCAT-AP feed', () => {
+    it('publishes the catalogue as JSON-LD that is valid against the DCAT-AP 3 shapes', async () => {
+      const response = await gateway.http('GET', '/catalog.jsonld');
+      expect(response.status).toBe(200);
+      expect(response.headers['content-type']).toBe('application/ld+json; charset=utf-8');
+      const outcome = await validateJsonLd(response.json());
+      expect(outcome.problems).toEqual([]);
+      expect(outcome.conforms).toBe(true);
+      const datasets = outcome.store.getQuads(null, 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type', 'http://www.w3.org/ns/dcat#Dataset', null).map((quad) => quad.subject.value);
+      expect(datasets.sort()).toEqual([CONDITIONAL_CODE, OPEN_CODE, 'HEALTH-OPEN'].map((code) => `http://localhost:80/open/datasets/${code}`));
+    });
+
+    it('publishes the same catalogue as Turtle, also valid', async () => {
+      const response = await gateway.http('GET', '/catalog.ttl');
+      expect(response.headers['content-type']).toBe('text/turtle; charset=utf-8');
+      const outcome = await validateTurtle(response.body);
+      expect(outcome.problems).toEqual([]);
+      const jsonLd = await validateJsonLd((await gateway.http('GET', '/catalog.jsonld')).json());
+      const triples = (store: typeof outcome.store) => store.getQuads(null, null, null, null).filter((quad) => quad.subject.termType !== 'BlankNode' && quad.object.termType !== 'BlankNode').length;
+      expect(triples(outcome.store)).toBe(triples(jsonLd.store));
+      // the hydra paging of the Turtle page names Turtle pages
+      expect(response.body).toContain('hydra:PagedCollection');
+      expect(response.body).toContain('<http://localhost:80/catalog.ttl?page=1>');
+    });
+
+    it('describes a dataset with titles in Chinese and English, publisher, keywords, themes, frequency, licence and its distributions', async () => {
+      const response = await gateway.http('GET', `/open/datasets/${OPEN_CODE}.ttl`);
+      expect(response.status).toBe(200);
+      const outcome = await validateTurtle(response.body);
+      expect(outcome.problems).toEqual([]);
+      const subject = `http://localhost:80/open/datasets/${OPEN_CODE}`;
+      const values = (predicate: string, node = subject) => outcome.store.getQuads(node, predicate, null, null).map((quad) => (quad.object.termType === 'Literal' && quad.object.language ? `${quad.object.value}@${quad.object.language}` : quad.object.value));
+      expect(values('http://purl.org/dc/terms/title').sort()).toEqual(['Open Enterprise Registry@en', '企业登记开放数据@zh']);
+      expect(values('http://purl.org/dc/terms/publisher')).toEqual(['http://localhost:80/open/organizations/DG-AMR']);
+      expect(values('http://www.w3.org/ns/dcat#keyword').sort()).toEqual(['enterprise@en', '企业@zh']);
+      expect(values('http://www.w3.org/ns/dcat#theme')).toEqual(expect.arrayContaining(['http://publications.europa.eu/resource/authority/data-theme/ECON']));
+      expect(values('http://purl.org/dc/terms/accrualPeriodicity')).toEqual(['http://publications.europa.eu/resource/authority/frequency/DAILY']);
+      expect(values('http://purl.org/dc/terms/accessRights')).toEqual(['http://publications.europa.eu/resource/authority/access-right/PUBLIC']);
+      const distributions = values('http://www.w3.org/ns/dcat#distribution');
+      expect(distributions).toHaveLength(2);
+      const csv = distributions.find((iri) => iri.endsWith('-csv'))!;
+      expect(values('http://www.w3.org/ns/dcat#downloadURL', csv)).toEqual([`http://localhost:80/open/datasets/${OPEN_CODE}.csv`]);
+      expect(values('http://www.w3.org/ns/dcat#mediaType', csv)).toEqual(['http://www.iana.org/assignments/media-types/text/csv']);
+      expect(values('http://purl.org/dc/terms/license', csv)).toEqual(['http://publications.europa.eu/resource/authority/licence/CC_BY_4_0']);
+      const jsonLd = await validateJsonLd((await gateway.http('GET', `/open/datasets/${OPEN_CODE}.jsonld`)).json());
+      expect(jsonLd.problems).toEqual([]);
+    });
+
+    it('describes a CONDITIONAL dataset as restricted, with its condition and no distribution', async () => {
+      const outcome = await validateTurtle((await gateway.http('GET', `/open/datasets/${CONDITIONAL_CODE}.ttl`)).body);
+      expect(outcome.problems).toEqual([]);
+      const subject = `http://localhost:80/open/datasets/${CONDITIONAL_CODE}`;
+      expect(outcome.store.getQuads(subject, 'http://www.w3.org/ns/dcat#distribution', null, null)).toHaveLength(0);
+      expect(outcome.store.getQuads(subject, 'http://purl.org/dc/terms/accessRights', null, null)[0]!.object.value).toBe('http://publications.europa.eu/resource/authority/access-right/RESTRICTED');
+      expect(outcome.store.getQuads(subject, 'http://purl.org/dc/terms/description', null, null)[0]!.object.value).toContain('仅向实名认证用户开放');
+    });
+
+    it('pages the catalogue and refuses a page beyond the last', async () => {
+      expect((await gateway.http('GET', '/catalog.jsonld?page=1')).status).toBe(200);
+      expect((await gateway.http('GET', '/catalog.jsonld?page=2')).status).toBe(404);
+      expect((await gateway.http('GET', '/catalog.jsonld?page=zero')).status).toBe(400);
     });
   });
 

@@ -4,8 +4,9 @@ import { IdentityModule } from '@causeway/identity';
 import { CkanController, CkanExceptionFilter } from './ckan/ckan.controller.js';
 import { CkanService } from './ckan/ckan.service.js';
 import { DatastoreService } from './ckan/datastore.service.js';
-import { DownloadController } from './downloads/download.controller.js';
+import { DcatService } from './dcat/dcat.service.js';
 import { DownloadService } from './downloads/download.service.js';
+import { OpenDataController } from './http/open-data.controller.js';
 import { PortalRateLimiter, PortalRateLimitGuard } from './http/rate-limit.js';
 import { OpenCatalogueService } from './open-catalogue.service.js';
 import { PortalAudit } from './portal-audit.js';
@@ -18,7 +19,7 @@ import { OpenRowsService } from './rows/open-rows.service.js';
  */
 @Module({
   imports: [CatalogueModule, IdentityModule],
-  controllers: [CkanController, DownloadController],
+  controllers: [CkanController, OpenDataController],
   providers: [
     { provide: PortalSettings, useFactory: () => loadPortalSettings() },
     OpenCatalogueService,
@@ -30,6 +31,7 @@ import { OpenRowsService } from './rows/open-rows.service.js';
     CkanService,
     DatastoreService,
     DownloadService,
+    DcatService,
   ],
   exports: [OpenCatalogueService],
 })
