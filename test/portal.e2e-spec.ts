@@ -118,6 +118,13 @@ describe('open-data portal', () => {
       await get('/catalog.jsonld');
       await get('/catalog.ttl');
       await get('/catalog.ttl?page=2');
+      await get('/open');
+      for (const term of ['封闭', 'closed', 'marker', '草稿', '废止']) await get(`/open?q=${encodeURIComponent(term)}`);
+      // The page repeats what the visitor typed; what must not come back is a dataset matching it.
+      for (const term of [SECRET.closedCode, SECRET.sensitiveValue]) {
+        expect((await gateway.http('GET', `/open?q=${encodeURIComponent(term)}`)).body).toContain('共 0 个数据集');
+      }
+      for (const code of [OPEN_CODE, CONDITIONAL_CODE, SECRET.closedCode, SECRET.draftCode, SECRET.retiredCode]) await get(`/open/datasets/${code}`);
       return bodies;
     }
 
@@ -454,6 +461,42 @@ describe('open-data portal', () => {
       expect((await gateway.http('GET', '/catalog.jsonld?page=1')).status).toBe(200);
       expect((await gateway.http('GET', '/catalog.jsonld?page=2')).status).toBe(404);
       expect((await gateway.http('GET', '/catalog.jsonld?page=zero')).status).toBe(400);
+    });
+  });
+
+  describe('the /open page', () => {
+    it('lists the open datasets in Chinese with their English titles and download links, with no script and nothing loaded from elsewhere', async () => {
+      const response = await gateway.http('GET', '/open');
+      expect(response.status).toBe(200);
+      expect(response.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(String(response.headers['content-security-policy'])).toContain("default-src 'none'");
+      expect(response.body).toContain('<html lang="zh-CN">');
+      expect(response.body).toContain('企业登记开放数据');
+      expect(response.body).toContain('<small lang="en">Open Enterprise Registry</small>');
+      expect(response.body).toContain(`href="/open/datasets/${OPEN_CODE}.csv"`);
+      expect(response.body).toContain(`href="/open/datasets/${OPEN_CODE}.json"`);
+      expect(response.body).toContain('仅向实名认证用户开放');
+      expect(response.body).not.toContain(`href="/open/datasets/${CONDITIONAL_CODE}.csv"`);
+      expect(response.body).not.toMatch(/<script|https?:\/\/(?!creativecommons\.org)/);
+    });
+
+    it('searches, and escapes what the visitor typed', async () => {
+      const found = await gateway.http('GET', `/open?q=${encodeURIComponent('医疗')}`);
+      expect(found.body).toContain('医疗机构开放数据');
+      expect(found.body).not.toContain('企业登记开放数据');
+      const hostile = await gateway.http('GET', `/open?q=${encodeURIComponent('<script>alert(1)</script> "x')}`);
+      expect(hostile.status).toBe(200);
+      expect(hostile.body).not.toContain('<script>alert(1)</script>');
+      expect(hostile.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    });
+
+    it('gives each open dataset a landing page with its public fields only', async () => {
+      const page = await gateway.http('GET', `/open/datasets/${OPEN_CODE}`);
+      expect(page.status).toBe(200);
+      expect(page.body).toContain('<code>regCapital</code>');
+      expect(page.body).toContain(`datastore_search?resource_id=${openVersionId}`);
+      expect(page.body).not.toContain(SECRET.sensitiveField);
+      expect((await gateway.http('GET', `/open/datasets/${SECRET.closedCode}`)).status).toBe(404);
     });
   });
 

@@ -9,6 +9,7 @@ import { DownloadService } from './downloads/download.service.js';
 import { OpenDataController } from './http/open-data.controller.js';
 import { PortalRateLimiter, PortalRateLimitGuard } from './http/rate-limit.js';
 import { OpenCatalogueService } from './open-catalogue.service.js';
+import { OpenPageService } from './page/open-page.service.js';
 import { PortalAudit } from './portal-audit.js';
 import { loadPortalSettings, PortalSettings } from './portal-settings.js';
 import { OpenRowsService } from './rows/open-rows.service.js';
@@ -32,6 +33,7 @@ import { OpenRowsService } from './rows/open-rows.service.js';
     DatastoreService,
     DownloadService,
     DcatService,
+    OpenPageService,
   ],
   exports: [OpenCatalogueService],
 })

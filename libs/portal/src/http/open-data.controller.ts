@@ -3,6 +3,7 @@ import { CausewayError, Ctx, ErrorCode, Public, type RequestContext } from '@cau
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DcatService } from '../dcat/dcat.service.js';
 import { DownloadService } from '../downloads/download.service.js';
+import { OpenPageService } from '../page/open-page.service.js';
 import { PortalSettings } from '../portal-settings.js';
 import { header, queryValue, sendAnswer, urlsFor } from './portal-request.js';
 import { PortalRateLimitGuard } from './rate-limit.js';
@@ -10,8 +11,9 @@ import { PortalRateLimitGuard } from './rate-limit.js';
 const NOT_OPEN = new CausewayError(ErrorCode.NOT_FOUND, 'No open dataset has this code; the open datasets are listed at /api/3/action/package_list and /open');
 
 /**
- * The open-data routes outside CKAN's API: the DCAT-AP catalogue, and per dataset its DCAT
- * description (.jsonld, .ttl) and its downloads (.csv, .json; ?version=N for an earlier version).
+ * The open-data routes outside CKAN's API: the /open page, the DCAT-AP catalogue, and per dataset
+ * its landing page, its DCAT description (.jsonld, .ttl) and its downloads (.csv, .json;
+ * ?version=N for an earlier version).
  */
 @Controller()
 @Public()
@@ -20,8 +22,15 @@ export class OpenDataController {
   constructor(
     private readonly dcat: DcatService,
     private readonly downloads: DownloadService,
+    private readonly pages: OpenPageService,
     private readonly settings: PortalSettings,
   ) {}
+
+  /** The open data page: search and download links (server-rendered, no scripts). */
+  @Get('open')
+  async page(@Ctx() ctx: RequestContext, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
+    return sendAnswer(reply, await this.pages.list(ctx, queryValue(request, 'q'), queryValue(request, 'page')));
+  }
 
   @Get('catalog.jsonld')
   async catalogJsonLd(@Ctx() ctx: RequestContext, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
@@ -36,7 +45,12 @@ export class OpenDataController {
   @Get('open/datasets/:file')
   async datasetFile(@Ctx() ctx: RequestContext, @Param('file') file: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
     const match = /^(.+)\.(csv|json|jsonld|ttl)$/.exec(file);
-    if (!match) throw NOT_OPEN;
+    if (!match) {
+      // No extension: the dataset's landing page (its DCAT IRI).
+      const page = await this.pages.dataset(ctx, file);
+      if (!page) throw NOT_OPEN;
+      return sendAnswer(reply, page);
+    }
     const [, code, extension] = match as unknown as [string, string, 'csv' | 'json' | 'jsonld' | 'ttl'];
     if (extension === 'jsonld' || extension === 'ttl') {
       const answer = await this.dcat.dataset(ctx, code, extension, urlsFor(this.settings, request));
