@@ -10,6 +10,7 @@ import { DatabaseModule, type DatabaseModuleOptions } from '@causeway/database';
 import { AuthGuard, IdentityModule } from '@causeway/identity';
 import { IngestModule } from '@causeway/ingest';
 import { PolicyModule } from '@causeway/policy';
+import { ExchangeModule } from '@causeway/exchange';
 import { PortalModule } from '@causeway/portal';
 import { LoggerModule } from 'nestjs-pino';
 import { graphqlOptions } from './graphql/graphql.options.js';
@@ -49,6 +50,7 @@ export class AppModule {
         IdentityModule,
         CatalogueModule,
         PolicyModule,
+        ExchangeModule,
         IngestModule,
         PortalModule,
         SeedModule,

@@ -22,6 +22,27 @@ export class CausewayConfig {
   @Max(65535, { message: 'PORT must be a whole number between 0 and 65535, e.g. 3000' })
   PORT = 3000;
 
+  /** Connections of the data-query pool (records, typed fields, aggregate). */
+  @Transform(({ value }) => (value === undefined || value === '' ? 10 : Number(value)))
+  @IsInt({ message: 'EXCHANGE_POOL_SIZE must be a whole number of connections between 1 and 200, e.g. 10' })
+  @Min(1, { message: 'EXCHANGE_POOL_SIZE must be a whole number of connections between 1 and 200, e.g. 10' })
+  @Max(200, { message: 'EXCHANGE_POOL_SIZE must be a whole number of connections between 1 and 200, e.g. 10' })
+  EXCHANGE_POOL_SIZE = 10;
+
+  /** A data query running longer than this is cancelled and answered RATE_LIMITED. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 5000 : Number(value)))
+  @IsInt({ message: 'EXCHANGE_STATEMENT_TIMEOUT_MS must be a whole number of milliseconds between 100 and 600000, e.g. 5000' })
+  @Min(100, { message: 'EXCHANGE_STATEMENT_TIMEOUT_MS must be a whole number of milliseconds between 100 and 600000, e.g. 5000' })
+  @Max(600_000, { message: 'EXCHANGE_STATEMENT_TIMEOUT_MS must be a whole number of milliseconds between 100 and 600000, e.g. 5000' })
+  EXCHANGE_STATEMENT_TIMEOUT_MS = 5000;
+
+  /** A data query waiting longer than this for a connection is answered RATE_LIMITED instead of queueing on. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 1000 : Number(value)))
+  @IsInt({ message: 'EXCHANGE_ACQUIRE_TIMEOUT_MS must be a whole number of milliseconds between 10 and 60000, e.g. 1000' })
+  @Min(10, { message: 'EXCHANGE_ACQUIRE_TIMEOUT_MS must be a whole number of milliseconds between 10 and 60000, e.g. 1000' })
+  @Max(60_000, { message: 'EXCHANGE_ACQUIRE_TIMEOUT_MS must be a whole number of milliseconds between 10 and 60000, e.g. 1000' })
+  EXCHANGE_ACQUIRE_TIMEOUT_MS = 1000;
+
   @IsString()
   @MinLength(1, { message: 'CAUSEWAY_DATA_DIR must name a folder, e.g. ./.causeway' })
   CAUSEWAY_DATA_DIR = '.causeway';
