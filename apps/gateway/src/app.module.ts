@@ -1,18 +1,18 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLModule } from '@nestjs/graphql';
 import { TerminusModule } from '@nestjs/terminus';
-import { AuditModule } from '@causeway/audit';
+import { AuditInterceptor, AuditModule } from '@causeway/audit';
 import { CatalogueModule } from '@causeway/catalogue';
 import { CausewayConfig, CoreModule } from '@causeway/core';
 import { DatabaseModule, type DatabaseModuleOptions } from '@causeway/database';
 import { AuthGuard, IdentityModule } from '@causeway/identity';
 import { IngestModule } from '@causeway/ingest';
 import { PolicyModule } from '@causeway/policy';
-import { ExchangeModule } from '@causeway/exchange';
 import { PortalModule } from '@causeway/portal';
 import { LoggerModule } from 'nestjs-pino';
+import { AuditEventDepartmentResolver } from './graphql/audit-event.resolver.js';
 import { graphqlOptions } from './graphql/graphql.options.js';
 import { InputValidationPipe } from './graphql/validation.pipe.js';
 import { HealthController } from './ops/health.controller.js';
@@ -50,7 +50,6 @@ export class AppModule {
         IdentityModule,
         CatalogueModule,
         PolicyModule,
-        ExchangeModule,
         IngestModule,
         PortalModule,
         SeedModule,
@@ -68,6 +67,9 @@ export class AppModule {
         { provide: APP_GUARD, useExisting: AuthGuard },
         { provide: APP_PIPE, useClass: InputValidationPipe },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
+        // Every operation leaves its audit event (refusals and failures too); see libs/audit.
+        { provide: APP_INTERCEPTOR, useExisting: AuditInterceptor },
+        AuditEventDepartmentResolver,
       ],
     };
   }

@@ -1,5 +1,6 @@
 import fastifyStatic from '@fastify/static';
 import { NestFactory } from '@nestjs/core';
+import { AuditService } from '@causeway/audit';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { getDistDirectory } from 'altair-static';
@@ -19,6 +20,7 @@ export async function createGateway(options: AppOptions & { logger?: boolean } =
   app.enableShutdownHooks();
   await app.register(fastifyStatic, { root: getDistDirectory(), prefix: GRAPHQL_IDE_ASSETS, decorateReply: false });
   const metrics = app.get(MetricsService);
+  app.get(AuditService).registerMetrics(metrics.registry);
   app
     .getHttpAdapter()
     .getInstance()

@@ -1,7 +1,13 @@
 import { Global, Module } from '@nestjs/common';
+import { CausewayConfig } from '@causeway/core';
 import { DatabaseServer } from '@causeway/database';
+import { AuditCheckpointer } from './audit.checkpointer.js';
+import { AuditQueryService } from './audit-query.service.js';
+import { AuditInterceptor } from './audit.interceptor.js';
+import { AuditResolver } from './audit.resolver.js';
 import { AuditService } from './audit.service.js';
 import { AuditWriter, DEFAULT_WRITER_OPTIONS } from './audit.writer.js';
+import { AuditSigningKey, loadSigningKey } from './signing-key.js';
 
 /** Global: every context records its exchanges through AuditService without importing this module. */
 @Global()
@@ -12,8 +18,13 @@ import { AuditWriter, DEFAULT_WRITER_OPTIONS } from './audit.writer.js';
       inject: [DatabaseServer],
       useFactory: (server: DatabaseServer) => new AuditWriter({ ...DEFAULT_WRITER_OPTIONS, url: server.url }),
     },
+    { provide: AuditSigningKey, inject: [CausewayConfig], useFactory: (config: CausewayConfig) => loadSigningKey(config) },
+    AuditCheckpointer,
     AuditService,
+    AuditQueryService,
+    AuditResolver,
+    AuditInterceptor,
   ],
-  exports: [AuditService],
+  exports: [AuditService, AuditQueryService, AuditSigningKey, AuditInterceptor],
 })
 export class AuditModule {}

@@ -1,9 +1,12 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { ANONYMOUS, CausewayError, ErrorCode, type RequestContext } from '@causeway/core';
 import { randomUUID } from 'node:crypto';
+import type { Registry } from 'prom-client';
 import { normaliseEvent } from './canonical.js';
 import type { AuditEventInput, AuditReceipt } from './audit.types.js';
-import { AuditWriter } from './audit.writer.js';
+import { AuditCheckpointer } from './audit.checkpointer.js';
+import { auditScope } from './audit-scope.js';
+import { AUDIT_WRITER_ROLE, AuditWriter, type AuditWriterStatus } from './audit.writer.js';
 
 /** A context for acts that no request carries: the command line, the seeder, scheduled jobs. */
 export function systemContext(actor: string, requestId: string = randomUUID()): RequestContext {
@@ -18,6 +21,12 @@ export function systemContext(actor: string, requestId: string = randomUUID()): 
   };
 }
 
+export interface AuditHealth extends AuditWriterStatus {
+  /** The writer can reach the database and may insert events. */
+  writable: boolean;
+  problem: string | null;
+}
+
 /**
  * The one way to put an exchange on record. Every context calls `record` before it answers;
  * the promise settles only after the event is durably committed in the hash chain.
@@ -26,7 +35,10 @@ export function systemContext(actor: string, requestId: string = randomUUID()): 
 export class AuditService implements OnApplicationShutdown {
   private readonly logger = new Logger(AuditService.name);
 
-  constructor(private readonly writer: AuditWriter) {}
+  constructor(
+    private readonly writer: AuditWriter,
+    private readonly checkpointer: AuditCheckpointer,
+  ) {}
 
   /**
    * Records one event. Fails closed: when the event cannot be written (database down, privilege
@@ -42,6 +54,8 @@ export class AuditService implements OnApplicationShutdown {
       this.logger.error(`malformed audit event ${event.action}: ${(error as Error).message}`);
       throw new CausewayError(ErrorCode.AUDIT_UNAVAILABLE, 'The audit trail cannot record this exchange; nothing was served.');
     }
+    // The audit interceptor learns that this operation recorded its own event.
+    auditScope.getStore()?.outcomes.push(normalised.outcome);
     return this.writer.append(normalised);
   }
 
@@ -50,8 +64,35 @@ export class AuditService implements OnApplicationShutdown {
     return this.writer.flush();
   }
 
+  /** Signs a checkpoint of the current chain head now (unless one exists). */
+  checkpoint(): ReturnType<AuditCheckpointer['checkpoint']> {
+    return this.checkpointer.checkpoint();
+  }
+
+  /** For /health/ready: the writer reaches the database as its role and may insert. */
+  async health(): Promise<AuditHealth> {
+    const status = this.writer.status();
+    try {
+      const writable = await this.writer.withClient(async (client) => {
+        const { rows } = await client.query<{ ok: boolean }>(`select has_table_privilege('audit_event', 'INSERT') as ok`);
+        return rows[0]?.ok === true;
+      });
+      return { ...status, writable, problem: writable ? null : `the writer role (${AUDIT_WRITER_ROLE}) may not insert audit events` };
+    } catch (error) {
+      return { ...status, writable: false, problem: (error as Error).message };
+    }
+  }
+
+  registerMetrics(registry: Registry): void {
+    this.writer.metrics.registerOn(registry);
+  }
+
   async onApplicationShutdown(): Promise<void> {
-    // Requests finished before this hook (the HTTP server is closed first); write what remains.
+    // The HTTP server closed (and its requests finished) before this hook: write what remains,
+    // sign the final head, and close the writer's pool.
+    this.checkpointer.stop();
+    await this.writer.flush();
+    await this.checkpointer.checkpoint().catch((error: Error) => this.logger.warn(`final checkpoint not written: ${error.message}`));
     await this.writer.close();
   }
 }

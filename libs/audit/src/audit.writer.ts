@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { CausewayError, ErrorCode } from '@causeway/core';
 import pg from 'pg';
 import { chainRecords } from './canonical.js';
+import { AuditMetrics } from './audit.metrics.js';
 import type { AuditReceipt, AuditRecord, ChainedAuditRecord } from './audit.types.js';
 
 /** The database role the writer inserts as (see the audit migration). */
@@ -113,7 +114,10 @@ export class AuditWriter {
   private head: { seq: number; hash: string } | null = null;
   private readonly listeners: ((batch: BatchCommitted) => void)[] = [];
 
-  constructor(private readonly options: AuditWriterOptions) {
+  constructor(
+    private readonly options: AuditWriterOptions,
+    readonly metrics: AuditMetrics = new AuditMetrics(),
+  ) {
     this.pool = new pg.Pool({
       connectionString: options.url,
       max: options.poolSize,
@@ -134,10 +138,17 @@ export class AuditWriter {
 
   /** Queues an event; resolves once the transaction holding it has committed. */
   append(record: Omit<AuditRecord, 'seq'>): Promise<AuditReceipt> {
-    if (this.closed) return Promise.reject(unavailable('the gateway is shutting down'));
-    if (this.queue.length >= this.options.maxQueue) return Promise.reject(unavailable('the audit writer is saturated'));
+    if (this.closed) {
+      this.metrics.failures.inc({ cause: 'closed' });
+      return Promise.reject(unavailable('the gateway is shutting down'));
+    }
+    if (this.queue.length >= this.options.maxQueue) {
+      this.metrics.failures.inc({ cause: 'saturated' });
+      return Promise.reject(unavailable('the audit writer is saturated'));
+    }
     return new Promise<AuditReceipt>((resolve, reject) => {
       this.queue.push({ record, resolve, reject });
+      this.metrics.queueDepth.set(this.queue.length);
       this.kick();
     });
   }
@@ -186,6 +197,7 @@ export class AuditWriter {
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.options.maxBatch);
+      this.metrics.queueDepth.set(this.queue.length);
       this.writing = batch.length;
       try {
         const receipts = await this.write(batch.map((pending) => pending.record));
@@ -193,6 +205,7 @@ export class AuditWriter {
       } catch (error) {
         this.lastError = (error as Error).message;
         this.logger.error(`audit batch of ${batch.length} not written: ${(error as Error).message}`);
+        this.metrics.failures.inc({ cause: 'write' }, batch.length);
         const refusal = unavailable('the audit store refused the write');
         batch.forEach((pending) => pending.reject(refusal));
       } finally {
@@ -220,6 +233,10 @@ export class AuditWriter {
         this.lastCommitAt = new Date();
         this.lastError = null;
         const committed: BatchCommitted = { size: chained.length, head: this.head, durationMs: performance.now() - started };
+        this.metrics.batchSize.observe(chained.length);
+        this.metrics.commitSeconds.observe(committed.durationMs / 1000);
+        this.metrics.headSeq.set(last.seq);
+        for (const event of chained) this.metrics.events.inc({ outcome: event.outcome });
         for (const listener of this.listeners) {
           try {
             listener(committed);

@@ -1,3 +1,10 @@
 export { AuditModule } from './audit.module.js';
-export { AuditService, systemContext } from './audit.service.js';
+export { Audited, AuditInterceptor, operationOf, outcomeOfError, type OperationInfo } from './audit.interceptor.js';
+export { AuditQueryService } from './audit-query.service.js';
+export { AuditService, systemContext, type AuditHealth } from './audit.service.js';
 export { AuditOutcome, GENESIS_HASH, type AuditEventInput, type AuditGrantRef, type AuditReceipt, type AuditRecord, type ChainedAuditRecord } from './audit.types.js';
+export { checkpointSignatureValid, exportCheckpoint, keyIdOf, parseExportedCheckpoint, type ExportedCheckpoint, type SignedCheckpoint } from './checkpoint.js';
+export { AuditChainStatus, AuditEventConnection, AuditEventDto, AuditFilter, AuditGroupBy, AuditSummaryRow } from './dto.js';
+export { csvHeader, csvLine, jsonlLine, recordFromCsv, recordFromJson, type ExportHeader, type ExportLine } from './export-format.js';
+export { AuditSigningKey } from './signing-key.js';
+export { ChainVerifier, verifyChain, type ChainProblem, type ChainProblemKind, type ChainVerdict } from './verifier.js';

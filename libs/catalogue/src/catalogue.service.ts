@@ -14,6 +14,7 @@ import {
   type Principal,
   type RequestContext,
 } from '@causeway/core';
+import { AuditOutcome, AuditService } from '@causeway/audit';
 import { Subject } from 'rxjs';
 import { DataSource, EntityManager } from 'typeorm';
 import {
@@ -51,6 +52,7 @@ export class CatalogueService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly cursors: CursorCodec,
+    private readonly audit: AuditService,
   ) {}
 
   // ---- steward operations -------------------------------------------------------------
@@ -105,6 +107,7 @@ export class CatalogueService {
       const dataset = await datasets.save(entity);
       await this.replaceFields(tx, dataset.id, input.fields);
       await this.recordChange(tx, ctx, dataset.id, 'REGISTERED', { code: input.code, title: input.title, fields: input.fields.map((field) => field.name) });
+      await this.audited(ctx, 'dataset.register', input.code, { title: input.title, fields: input.fields.map((field) => field.name), sharingType: input.sharingType, openType: input.openType });
       return dataset;
     });
     this.changes.next({ datasetId: saved.id, code: saved.code, action: 'REGISTERED' });
@@ -145,6 +148,7 @@ export class CatalogueService {
       merged.searchText = searchTextOf(merged);
       await tx.getRepository(DatasetEntity).save(merged);
       await this.recordChange(tx, ctx, dataset.id, 'UPDATED', changes);
+      await this.audited(ctx, 'dataset.update', code, { changed: Object.keys(changes) });
     });
     this.changes.next({ datasetId: dataset.id, code, action: 'UPDATED' });
     return this.require(code);
@@ -162,6 +166,7 @@ export class CatalogueService {
       await this.recordChange(tx, ctx, dataset.id, 'FIELDS_DEFINED', {
         fields: { from: before.map((field) => `${field.name}:${field.type}`), to: fields.map((field) => `${field.name}:${field.type}`) },
       });
+      await this.audited(ctx, 'dataset.define-fields', code, { fields: fields.map((field) => `${field.name}:${field.type}:${field.sensitivity ?? Sensitivity.INTERNAL}`) });
     });
     this.changes.next({ datasetId: dataset.id, code, action: 'FIELDS_DEFINED' });
     return this.require(code);
@@ -173,6 +178,7 @@ export class CatalogueService {
     await this.db.transaction(async (tx) => {
       await tx.getRepository(DatasetEntity).update(dataset.id, { status: DatasetStatus.RETIRED, retiredAt: new Date(), updatedAt: new Date() });
       await this.recordChange(tx, ctx, dataset.id, 'RETIRED', { status: { from: dataset.status, to: DatasetStatus.RETIRED }, reason: reason ?? null });
+      await this.audited(ctx, 'dataset.retire', code, { reason: reason ?? null });
     });
     this.changes.next({ datasetId: dataset.id, code, action: 'RETIRED' });
     return this.require(code);
@@ -197,7 +203,10 @@ export class CatalogueService {
         publishedAt: dataset.publishedAt ?? now,
         updatedAt: now,
       });
-      await this.recordChange(tx, ctx, dataset.id, 'VERSION_PUBLISHED', { version: { from: await this.versionNumber(tx, dataset.currentVersionId), to: version } });
+      const previous = await this.versionNumber(tx, dataset.currentVersionId);
+      await this.recordChange(tx, ctx, dataset.id, 'VERSION_PUBLISHED', { version: { from: previous, to: version } });
+      // Inside a caller's transaction (an upload with ?publish=true) the caller's event covers the publish.
+      if (!manager) await this.audited(ctx, 'dataset.publish', code, { previousVersion: previous }, version);
     };
     if (manager) await work(manager);
     else await this.db.transaction(work);
@@ -352,6 +361,14 @@ export class CatalogueService {
       action,
       JSON.stringify(changes),
     ]);
+  }
+
+  /**
+   * A steward's act on the audit record, written inside the act's transaction: if the event cannot
+   * be written the act rolls back (fail closed). Stewards act for their own, the providing, department.
+   */
+  private async audited(ctx: RequestContext, action: string, code: string, detail: Record<string, unknown>, version?: number): Promise<void> {
+    await this.audit.record(ctx, { action, outcome: AuditOutcome.ALLOWED, dataset: code, version: version ?? null, providerDepartment: ctx.principal.departmentCode, detail });
   }
 
   versionDto(row: DatasetVersionEntity, currentVersionId: string | null): DatasetVersionDto {

@@ -61,6 +61,34 @@ export class CausewayConfig {
   @Matches(redisUrl, { message: 'REDIS_URL must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379' })
   REDIS_URL?: string;
 
+  /**
+   * Ed25519 private key (PEM, or base64 of PKCS#8 DER) that signs audit checkpoints. Secret. When
+   * unset, one is generated into the data folder (audit-signing-key.pem); replicas that do not
+   * share a data folder should share this key so that every checkpoint verifies under one key.
+   */
+  @IsOptional()
+  @IsString()
+  AUDIT_SIGNING_KEY?: string;
+
+  /** A signed checkpoint after this many events... */
+  @Transform(({ value }) => (value === undefined || value === '' ? 1000 : Number(value)))
+  @IsInt({ message: 'AUDIT_CHECKPOINT_EVERY must be a whole number of events between 1 and 1000000, e.g. 1000' })
+  @Min(1, { message: 'AUDIT_CHECKPOINT_EVERY must be a whole number of events between 1 and 1000000, e.g. 1000' })
+  @Max(1_000_000, { message: 'AUDIT_CHECKPOINT_EVERY must be a whole number of events between 1 and 1000000, e.g. 1000' })
+  AUDIT_CHECKPOINT_EVERY = 1000;
+
+  /** ...or after this many minutes with new events, whichever comes first. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 5 : Number(value)))
+  @IsInt({ message: 'AUDIT_CHECKPOINT_MINUTES must be a whole number of minutes between 1 and 1440, e.g. 5' })
+  @Min(1, { message: 'AUDIT_CHECKPOINT_MINUTES must be a whole number of minutes between 1 and 1440, e.g. 5' })
+  @Max(1440, { message: 'AUDIT_CHECKPOINT_MINUTES must be a whole number of minutes between 1 and 1440, e.g. 5' })
+  AUDIT_CHECKPOINT_MINUTES = 5;
+
+  /** Departments whose auditors see the whole city's audit trail (other auditors see their own department's). */
+  @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((code) => code.trim()).filter(Boolean) : value))
+  @Matches(/^[A-Z0-9][A-Z0-9-]{1,31}$/, { each: true, message: 'AUDIT_CITY_DEPARTMENTS must be a comma-separated list of department codes, e.g. GZ-GOV,GZ-DATA' })
+  AUDIT_CITY_DEPARTMENTS: string[] = ['GZ-GOV', 'GZ-DATA'];
+
   @IsIn(['development', 'production', 'test'], { message: 'NODE_ENV must be development, production or test' })
   NODE_ENV = 'development';
 
@@ -82,7 +110,7 @@ export class ConfigurationError extends Error {
 
 /** Reads and validates the environment; throws a ConfigurationError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): CausewayConfig {
-  const known = Object.keys(new CausewayConfig()).concat(['DATABASE_URL', 'JWT_SECRET', 'REDIS_URL']);
+  const known = Object.keys(new CausewayConfig()).concat(['DATABASE_URL', 'JWT_SECRET', 'REDIS_URL', 'AUDIT_SIGNING_KEY']);
   const raw: Record<string, string> = {};
   for (const key of known) {
     const value = env[key];

@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Role, unauthenticated, type Principal } from '@causeway/core';
+import { AuditOutcome, AuditService } from '@causeway/audit';
+import { Role, unauthenticated, type Principal, type RequestContext } from '@causeway/core';
 import { BlockList, isIP } from 'node:net';
 import { Repository } from 'typeorm';
 import { hashApiKey, parseApiKey, sameHash, verifyPassword } from './credentials.js';
@@ -39,6 +40,7 @@ export class AuthService {
     private readonly users: UsersService,
     @InjectRepository(UserEntity) private readonly userRows: Repository<UserEntity>,
     @InjectRepository(SystemClientEntity) private readonly clientRows: Repository<SystemClientEntity>,
+    private readonly audit: AuditService,
   ) {}
 
   /**
@@ -54,11 +56,18 @@ export class AuthService {
     return this.authenticateToken(credential);
   }
 
-  async login(input: LoginInput): Promise<LoginResultDto> {
+  async login(ctx: RequestContext, input: LoginInput): Promise<LoginResultDto> {
     const user = await this.userRows.createQueryBuilder('u').where('lower(u.email) = lower(:email)', { email: input.email }).getOne();
     // Same answer for an unknown e-mail and a wrong password, so accounts cannot be enumerated.
     const ok = user !== null && user.active && (await verifyPassword(input.password, user.passwordHash));
-    if (!user || !ok) throw unauthenticated('E-mail or password is wrong');
+    // The attempted account is on the record either way (repeated failures are what auditors look for).
+    const target = `user:${input.email.slice(0, 200)}`;
+    if (!user || !ok) {
+      await this.audit.record(ctx, { action: 'auth.login', outcome: AuditOutcome.DENIED, target, reason: 'wrong e-mail or password, or account disabled' });
+      throw unauthenticated('E-mail or password is wrong');
+    }
+    const department = await this.departments.byId(user.departmentId);
+    await this.audit.record(ctx, { action: 'auth.login', outcome: AuditOutcome.ALLOWED, target, providerDepartment: department?.code ?? null });
     await this.userRows.update(user.id, { lastLoginAt: new Date() });
     const expiresAt = new Date(Date.now() + TOKEN_HOURS * 3600_000);
     const token = await this.jwt.signAsync({ sub: user.id, kind: 'USER' } satisfies TokenClaims, { expiresIn: `${TOKEN_HOURS}h` });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { AuditOutcome, AuditService, systemContext } from '@causeway/audit';
 import { badInput, CLIENT_ROLES, conflict, notFound, Role, type RequestContext } from '@causeway/core';
 import { isIP } from 'node:net';
 import { Repository } from 'typeorm';
@@ -22,6 +23,7 @@ export class SystemClientsService {
     @InjectRepository(SystemClientEntity) private readonly clients: Repository<SystemClientEntity>,
     private readonly departments: DepartmentsService,
     private readonly auth: AuthService,
+    private readonly audit: AuditService,
   ) {}
 
   /** Creates the client and returns its key: the only time the key is ever visible. */
@@ -38,18 +40,29 @@ export class SystemClientsService {
       throw conflict(`${department.code} already has a system client named ${input.name}`);
     }
     const generated = generateApiKey();
-    const saved = await this.clients.save(
-      this.clients.create({
-        departmentId: department.id,
-        name: input.name,
-        roles,
-        keyPrefix: generated.prefix,
-        keyHash: generated.hash,
-        allowedCidrs: cidrs,
-        createdBy: ctx?.principal.label ?? 'cli',
-        expiresAt: input.expiresAt ?? null,
-      }),
-    );
+    // The event commits before the client does: a client whose creation is not on record never exists.
+    const saved = await this.clients.manager.transaction(async (tx) => {
+      const row = await tx.getRepository(SystemClientEntity).save(
+        tx.getRepository(SystemClientEntity).create({
+          departmentId: department.id,
+          name: input.name,
+          roles,
+          keyPrefix: generated.prefix,
+          keyHash: generated.hash,
+          allowedCidrs: cidrs,
+          createdBy: ctx?.principal.label ?? 'cli',
+          expiresAt: input.expiresAt ?? null,
+        }),
+      );
+      await this.audit.record(ctx ?? systemContext('cli'), {
+        action: 'client.create',
+        outcome: AuditOutcome.ALLOWED,
+        providerDepartment: department.code,
+        target: `client:${department.code}/${input.name}`,
+        detail: { clientId: row.id, keyPrefix: `cw_${generated.prefix}`, roles, allowedCidrs: cidrs, expiresAt: input.expiresAt ?? null },
+      });
+      return row;
+    });
     return { client: await this.toDto(saved), key: generated.key };
   }
 
@@ -60,7 +73,18 @@ export class SystemClientsService {
       client.revokedAt = new Date();
       client.revokedBy = ctx?.principal.label ?? 'cli';
       client.revokeReason = reason;
-      await this.clients.save(client);
+      const department = await this.departments.byId(client.departmentId);
+      await this.clients.manager.transaction(async (tx) => {
+        await tx.getRepository(SystemClientEntity).save(client);
+        await this.audit.record(ctx ?? systemContext('cli'), {
+          action: 'client.revoke',
+          outcome: AuditOutcome.ALLOWED,
+          providerDepartment: department?.code ?? null,
+          target: `client:${department?.code ?? '?'}/${client.name}`,
+          reason,
+          detail: { clientId: client.id, keyPrefix: `cw_${client.keyPrefix}` },
+        });
+      });
     }
     this.auth.forget(client.id);
     return this.toDto(client);

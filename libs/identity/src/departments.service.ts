@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { AuditOutcome, AuditService, systemContext } from '@causeway/audit';
 import { badInput, conflict, notFound, type RequestContext } from '@causeway/core';
 import { Repository } from 'typeorm';
 import type { CreateDepartmentInput, DepartmentDto } from './dto.js';
@@ -12,7 +13,10 @@ const CACHE_MS = 30_000;
 export class DepartmentsService {
   private cache: { at: number; byId: Map<string, DepartmentDto>; byCode: Map<string, DepartmentDto> } | null = null;
 
-  constructor(@InjectRepository(DepartmentEntity) private readonly departments: Repository<DepartmentEntity>) {}
+  constructor(
+    @InjectRepository(DepartmentEntity) private readonly departments: Repository<DepartmentEntity>,
+    private readonly audit: AuditService,
+  ) {}
 
   async all(): Promise<DepartmentDto[]> {
     return [...(await this.load()).byCode.values()].sort((a, b) => a.code.localeCompare(b.code));
@@ -38,21 +42,31 @@ export class DepartmentsService {
     return department;
   }
 
-  async create(_ctx: RequestContext | null, input: CreateDepartmentInput): Promise<DepartmentDto> {
+  async create(ctx: RequestContext | null, input: CreateDepartmentInput): Promise<DepartmentDto> {
     if (await this.byCode(input.code)) throw conflict(`A department with the code ${input.code} already exists`);
     const parent = input.parentCode ? await this.requireByCode(input.parentCode, 'input.parentCode') : null;
-    const saved = await this.departments.save(
-      this.departments.create({
-        code: input.code,
-        name: input.name,
-        nameEn: input.nameEn ?? null,
-        parentId: parent?.id ?? null,
-        divisionCode: input.divisionCode ?? parent?.divisionCode ?? null,
-        contactName: input.contactName ?? null,
-        contactPhone: input.contactPhone ?? null,
-        contactEmail: input.contactEmail ?? null,
-      }),
-    );
+    const saved = await this.departments.manager.transaction(async (tx) => {
+      const row = await tx.getRepository(DepartmentEntity).save(
+        tx.getRepository(DepartmentEntity).create({
+          code: input.code,
+          name: input.name,
+          nameEn: input.nameEn ?? null,
+          parentId: parent?.id ?? null,
+          divisionCode: input.divisionCode ?? parent?.divisionCode ?? null,
+          contactName: input.contactName ?? null,
+          contactPhone: input.contactPhone ?? null,
+          contactEmail: input.contactEmail ?? null,
+        }),
+      );
+      await this.audit.record(ctx ?? systemContext('cli'), {
+        action: 'department.create',
+        outcome: AuditOutcome.ALLOWED,
+        providerDepartment: input.code,
+        target: `department:${input.code}`,
+        detail: { name: input.name, parentCode: input.parentCode ?? null },
+      });
+      return row;
+    });
     this.cache = null;
     return (await this.byId(saved.id))!;
   }

@@ -54,8 +54,8 @@ export class IdentityResolver {
 
   @Mutation(() => LoginResultDto, { description: 'Exchange a person’s e-mail and password for a login token.' })
   @Public()
-  login(@Args('input') input: LoginInput): Promise<LoginResultDto> {
-    return this.auth.login(input);
+  login(@Ctx() ctx: RequestContext, @Args('input') input: LoginInput): Promise<LoginResultDto> {
+    return this.auth.login(ctx, input);
   }
 
   @Mutation(() => DepartmentDto)

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { AuditOutcome, AuditService, systemContext } from '@causeway/audit';
 import { badInput, conflict, Role, USER_ROLES, type RequestContext } from '@causeway/core';
 import { Repository } from 'typeorm';
 import { hashPassword } from './credentials.js';
@@ -12,24 +13,36 @@ export class UsersService {
   constructor(
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     private readonly departments: DepartmentsService,
+    private readonly audit: AuditService,
   ) {}
 
-  async create(_ctx: RequestContext | null, input: CreateUserInput): Promise<UserDto> {
+  async create(ctx: RequestContext | null, input: CreateUserInput): Promise<UserDto> {
     const department = await this.departments.requireByCode(input.department, 'input.department');
     const wrong = input.roles.filter((role) => !USER_ROLES.includes(role));
     if (wrong.length > 0) throw badInput('input.roles', `${wrong.join(', ')} is a role of system clients; people take ADMIN, STEWARD, AUDITOR or ANALYST`);
     const taken = await this.users.createQueryBuilder('u').where('lower(u.email) = lower(:email)', { email: input.email }).getExists();
     if (taken) throw conflict(`A user with the e-mail ${input.email} already exists`);
-    const saved = await this.users.save(
-      this.users.create({
-        departmentId: department.id,
-        email: input.email,
-        displayName: input.displayName,
-        passwordHash: await hashPassword(input.password),
-        roles: input.roles,
-        active: true,
-      }),
-    );
+    const passwordHash = await hashPassword(input.password);
+    const saved = await this.users.manager.transaction(async (tx) => {
+      const row = await tx.getRepository(UserEntity).save(
+        tx.getRepository(UserEntity).create({
+          departmentId: department.id,
+          email: input.email,
+          displayName: input.displayName,
+          passwordHash,
+          roles: input.roles,
+          active: true,
+        }),
+      );
+      await this.audit.record(ctx ?? systemContext('cli'), {
+        action: 'user.create',
+        outcome: AuditOutcome.ALLOWED,
+        providerDepartment: department.code,
+        target: `user:${input.email}`,
+        detail: { userId: row.id, roles: input.roles },
+      });
+      return row;
+    });
     return this.toDto(saved);
   }
 

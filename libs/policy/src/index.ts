@@ -5,7 +5,6 @@ export {
   fieldsOf,
   FALSE,
   fromMongo,
-  normaliseValue,
   parseWhere,
   toMongo,
   toWhereJson,

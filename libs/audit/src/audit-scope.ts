@@ -1,0 +1,9 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { AuditOutcome } from './audit.types.js';
+
+/** The outcomes recorded while one operation runs (AuditService.record notes them; the interceptor reads them). */
+export interface AuditScopeState {
+  outcomes: AuditOutcome[];
+}
+
+export const auditScope = new AsyncLocalStorage<AuditScopeState>();
