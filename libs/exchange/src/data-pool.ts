@@ -1,0 +1,85 @@
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { CausewayConfig, CausewayError, ErrorCode } from '@causeway/core';
+import { DatabaseServer } from '@causeway/database';
+import pg from 'pg';
+
+const INT8 = 20;
+const DATE = 1082;
+const TIMESTAMP = 1114;
+const TIMESTAMPTZ = 1184;
+
+const parseTimestamp = pg.types.getTypeParser(TIMESTAMPTZ);
+
+/**
+ * How values come out of the version tables: whole numbers as numbers when exact (else decimal
+ * text), DECIMAL as text (exact), DATE as YYYY-MM-DD, DATETIME as ISO 8601 UTC text, JSON parsed.
+ */
+const TYPES = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8) {
+      return (text: string) => {
+        const number = Number(text);
+        return Number.isSafeInteger(number) ? number : text;
+      };
+    }
+    if (oid === DATE) return (text: string) => text;
+    if (oid === TIMESTAMPTZ || oid === TIMESTAMP) {
+      return (text: string) => {
+        const date = parseTimestamp(text) as Date | number;
+        return date instanceof Date && !Number.isNaN(date.getTime()) ? date.toISOString() : text;
+      };
+    }
+    return pg.types.getTypeParser(oid, format as 'text');
+  },
+};
+
+export const rateLimited = (message: string): CausewayError => new CausewayError(ErrorCode.RATE_LIMITED, message, { retryAfterMs: 1000 });
+
+/**
+ * The connections data queries run on: a pool of its own, bounded, read-only, with a statement
+ * timeout and a bounded wait for a connection, so that under overload callers get a fast
+ * RATE_LIMITED instead of a hang, and the rest of the gateway keeps its own connections.
+ */
+@Injectable()
+export class DataPool implements OnModuleDestroy {
+  private readonly logger = new Logger(DataPool.name);
+  private readonly pool: pg.Pool;
+  private readonly maxWaiting: number;
+
+  constructor(server: DatabaseServer, config: CausewayConfig) {
+    this.pool = new pg.Pool({
+      connectionString: server.url,
+      application_name: 'causeway-exchange',
+      max: config.EXCHANGE_POOL_SIZE,
+      connectionTimeoutMillis: config.EXCHANGE_ACQUIRE_TIMEOUT_MS,
+      idleTimeoutMillis: 30_000,
+      statement_timeout: config.EXCHANGE_STATEMENT_TIMEOUT_MS,
+      // Belt and braces: whatever SQL reached this pool, it cannot write.
+      options: '-c default_transaction_read_only=on',
+      types: TYPES,
+    });
+    this.pool.on('error', (error) => this.logger.warn(`idle data connection failed: ${error.message}`));
+    this.maxWaiting = config.EXCHANGE_POOL_SIZE * 8;
+  }
+
+  async query<T extends Record<string, unknown>>(sql: string, values: unknown[]): Promise<T[]> {
+    if (this.pool.waitingCount >= this.maxWaiting) throw rateLimited('The exchange is busy: retry in a moment');
+    try {
+      return (await this.pool.query<T>({ text: sql, values })).rows;
+    } catch (error) {
+      const problem = error as Error & { code?: string };
+      if (problem.code === '57014') throw rateLimited('The query ran longer than the exchange allows: narrow it with where or a smaller first, then retry');
+      if (/timeout exceeded when trying to connect/i.test(problem.message ?? '')) throw rateLimited('The exchange is busy: retry in a moment');
+      if (problem.code === '53300') throw rateLimited('The exchange is busy: retry in a moment');
+      throw error;
+    }
+  }
+
+  get stats(): { total: number; idle: number; waiting: number } {
+    return { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount };
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.pool.end().catch(() => undefined);
+  }
+}

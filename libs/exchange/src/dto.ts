@@ -1,0 +1,103 @@
+import { Field, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { PageInfo } from '@causeway/core';
+import { IsEnum, IsOptional, Length } from 'class-validator';
+import { GraphQLJSON } from 'graphql-scalars';
+
+export enum SortDirection {
+  ASC = 'ASC',
+  DESC = 'DESC',
+}
+registerEnumType(SortDirection, { name: 'SortDirection' });
+
+export enum MetricFunction {
+  COUNT = 'COUNT',
+  SUM = 'SUM',
+  AVG = 'AVG',
+  MIN = 'MIN',
+  MAX = 'MAX',
+}
+registerEnumType(MetricFunction, { name: 'MetricFunction', description: 'COUNT without a field counts rows.' });
+
+@InputType()
+export class RecordOrder {
+  @Field()
+  @Length(1, 63)
+  field!: string;
+
+  @Field(() => SortDirection, { defaultValue: SortDirection.ASC })
+  @IsOptional()
+  @IsEnum(SortDirection)
+  direction?: SortDirection;
+}
+
+@InputType()
+export class MetricInput {
+  @Field(() => MetricFunction)
+  @IsEnum(MetricFunction)
+  fn!: MetricFunction;
+
+  @Field({ nullable: true, description: 'The field; omit with COUNT to count rows.' })
+  @IsOptional()
+  @Length(1, 63)
+  field?: string;
+}
+
+@ObjectType()
+export class RecordEdge {
+  @Field()
+  cursor!: string;
+
+  @Field(() => GraphQLJSON)
+  node!: Record<string, unknown>;
+}
+
+@ObjectType({ description: 'Rows as JSON objects keyed by field name; masked fields come masked.' })
+export class RecordConnection {
+  @Field(() => [GraphQLJSON])
+  nodes!: Record<string, unknown>[];
+
+  @Field(() => [RecordEdge])
+  edges!: RecordEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+
+  @Field(() => Int, { description: 'Rows matching the query (computed only when asked for).' })
+  totalCount!: number;
+}
+
+@ObjectType()
+export class MetricValue {
+  @Field(() => MetricFunction)
+  fn!: MetricFunction;
+
+  @Field(() => String, { nullable: true })
+  field!: string | null;
+
+  @Field(() => GraphQLJSON, { nullable: true, description: 'Whole numbers as numbers, decimals as exact text.' })
+  value!: unknown;
+}
+
+@ObjectType()
+export class AggregateGroup {
+  @Field(() => GraphQLJSON, { description: 'The group’s values of the groupBy fields, e.g. {"district": "440106"}.' })
+  key!: Record<string, unknown>;
+
+  @Field(() => Int)
+  count!: number;
+
+  @Field(() => [MetricValue], { description: 'One per requested metric, in order.' })
+  metrics!: MetricValue[];
+}
+
+@ObjectType()
+export class AggregateResult {
+  @Field(() => [AggregateGroup])
+  groups!: AggregateGroup[];
+
+  @Field(() => Int, { description: 'Groups left out because they hold fewer rows than minGroupSize.' })
+  suppressedGroups!: number;
+
+  @Field(() => Int, { description: 'Smallest group served (0: no suppression applies to the caller).' })
+  minGroupSize!: number;
+}

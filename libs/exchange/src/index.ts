@@ -1,0 +1,4 @@
+export { AggregateGroup, AggregateResult, MetricFunction, MetricInput, MetricValue, RecordConnection, RecordEdge, RecordOrder, SortDirection } from './dto.js';
+export { ExchangeModule } from './exchange.module.js';
+export { ExchangeService, type AggregateAnswer, type AggregateArgs, type RecordEdgeValue, type RecordsArgs, type RecordsPage } from './exchange.service.js';
+export { maskValue } from './masks.js';
