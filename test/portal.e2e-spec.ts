@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CatalogueService } from '@causeway/catalogue';
 import pg from 'pg';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { TestGateway, type HttpResponse } from './support/gateway.js';
 import { validateJsonLd, validateTurtle } from './support/shacl.js';
@@ -17,6 +19,29 @@ import {
   SECRET,
   simpleOpen,
 } from './support/portal-fixtures.js';
+
+const FIXTURES = path.join(path.dirname(new URL(import.meta.url).pathname), 'fixtures', 'ckan');
+const fixture = (name: string): unknown => JSON.parse(readFileSync(path.join(FIXTURES, `${name}.json`), 'utf8'));
+
+// Values Causeway cannot know and answers as null: departments carry no creation time, and no
+// CKAN user creates the packages.
+const MAY_BE_NULL = new Set(['result.organization.created', 'result.results.organization.created', 'result.created', 'result.creator_user_id', 'result.results.creator_user_id']);
+// Rows differ from dataset to dataset; their shape is checked by the datastore tests.
+const DATA_DEPENDENT = new Set(['result.records', 'result.facets.organization']);
+
+/** Every key of CKAN's example, with the same JSON type, in Causeway's answer (arrays: their first items). */
+function shapeProblems(expected: unknown, actual: unknown, at = ''): string[] {
+  if (DATA_DEPENDENT.has(at) || expected === null) return [];
+  if (actual === null && MAY_BE_NULL.has(at)) return [];
+  const kind = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value);
+  if (kind(expected) !== kind(actual)) return [`${at || '(root)'}: CKAN has ${kind(expected)}, Causeway ${kind(actual)}`];
+  if (Array.isArray(expected) && Array.isArray(actual)) return expected.length > 0 && actual.length > 0 ? shapeProblems(expected[0], actual[0], at) : [];
+  if (kind(expected) !== 'object') return [];
+  const ours = actual as Record<string, unknown>;
+  return Object.entries(expected as Record<string, unknown>).flatMap(([key, value]) =>
+    key in ours ? shapeProblems(value, ours[key], at ? `${at}.${key}` : key) : [`${at ? `${at}.` : ''}${key}: missing`],
+  );
+}
 
 interface CkanEnvelope<T = unknown> {
   help: string;
@@ -315,6 +340,37 @@ describe('open-data portal', () => {
       expect(shown.envelope.result).toMatchObject({ name: 'dg-amr', package_count: 2 });
       expect(shown.envelope.result.packages.map((pkg) => pkg.name).sort()).toEqual(['amr-food-cond', 'amr-open-ent']);
       expect((await ckan('organization_show', 'id=no-such-org')).status).toBe(404);
+    });
+  });
+
+  describe('against CKAN’s documented examples (test/fixtures/ckan)', () => {
+    it('answers every action with the keys and JSON types of CKAN’s own answers', async () => {
+      const calls: [string, string][] = [
+        ['package_list', '/api/3/action/package_list'],
+        ['package_search', `/api/3/action/package_search?q=${encodeURIComponent('企业')}&facet.field=${encodeURIComponent('["organization"]')}`],
+        ['package_show', `/api/3/action/package_show?id=${OPEN_CODE.toLowerCase()}`],
+        ['organization_list', '/api/3/action/organization_list'],
+        ['organization_list_all_fields', '/api/3/action/organization_list?all_fields=true'],
+        ['organization_show', '/api/3/action/organization_show?id=dg-amr'],
+        ['datastore_search', `/api/3/action/datastore_search?resource_id=${openVersionId}&limit=5`],
+      ];
+      for (const [name, url] of calls) {
+        const response = await gateway.http('GET', url);
+        expect([name, response.status]).toEqual([name, 200]);
+        expect([name, shapeProblems(fixture(name), response.json())]).toEqual([name, []]);
+      }
+    });
+
+    it('answers errors with CKAN’s status codes and bodies', async () => {
+      const notFound = await gateway.http('GET', '/api/3/action/package_show?id=no-such-dataset');
+      expect(notFound.status).toBe(404);
+      expect({ ...notFound.json<Record<string, unknown>>(), help: null }).toEqual({ ...(fixture('error_not_found') as Record<string, unknown>), help: null });
+      const invalid = await gateway.http('GET', '/api/3/action/package_show');
+      expect(invalid.status).toBe(409);
+      expect({ ...invalid.json<Record<string, unknown>>(), help: null }).toEqual({ ...(fixture('error_validation') as Record<string, unknown>), help: null });
+      const unknown = await gateway.http('GET', '/api/3/action/no_such_action');
+      expect(unknown.status).toBe(400);
+      expect(unknown.json()).toEqual(fixture('error_unknown_action'));
     });
   });
 
