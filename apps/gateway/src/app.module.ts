@@ -10,6 +10,8 @@ import { DatabaseModule, type DatabaseModuleOptions } from '@causeway/database';
 import { AuthGuard, IdentityModule } from '@causeway/identity';
 import { IngestModule } from '@causeway/ingest';
 import { PolicyModule } from '@causeway/policy';
+import { ExchangeModule } from '@causeway/exchange';
+import { AccessModule } from '@causeway/access';
 import { PortalModule } from '@causeway/portal';
 import { LoggerModule } from 'nestjs-pino';
 import { AuditEventDepartmentResolver } from './graphql/audit-event.resolver.js';
@@ -50,6 +52,8 @@ export class AppModule {
         IdentityModule,
         CatalogueModule,
         PolicyModule,
+        ExchangeModule,
+        AccessModule,
         IngestModule,
         PortalModule,
         SeedModule,
