@@ -5,6 +5,7 @@ export {
   fieldsOf,
   FALSE,
   fromMongo,
+  normaliseValue,
   parseWhere,
   toMongo,
   toWhereJson,

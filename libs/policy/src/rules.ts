@@ -272,6 +272,8 @@ export interface ReadPlan {
   rowScope: Cond;
   sourceIds: string[];
   grantIds: string[];
+  /** The grants used, with their versions (for the audit trail). */
+  grants: { id: string; version: number }[];
   /** 0 when no suppression applies. */
   minGroupSize: number;
   /** Identifies the policy the query ran under (sources and grant versions): part of the cursor scope. */
@@ -398,6 +400,9 @@ export function planRead(access: DatasetAbility, request: ReadRequest): ReadPlan
     rowScope,
     sourceIds,
     grantIds,
+    grants: admissible
+      .flatMap((candidate) => (candidate.meta.grantId ? [{ id: candidate.meta.grantId, version: candidate.meta.grantVersion ?? 1 }] : []))
+      .sort((a, b) => a.id.localeCompare(b.id)),
     minGroupSize: request.mode === 'aggregate' && admissible.some((candidate) => candidate.meta.aggregateOnly) ? DEFAULT_MIN_GROUP_SIZE : 0,
     policyKey,
     fieldTypes: access.fieldTypes,
