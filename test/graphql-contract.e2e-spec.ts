@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DiscoveryService, MetadataScanner, ModulesContainer } from '@nestjs/core';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
+import { FieldType, OpenType, SharingType, UpdateCycle } from '@causeway/catalogue';
 import { ACCESS_POLICY_KEY } from '@causeway/core';
+import { TypedSchemaRegistry } from '@causeway/exchange';
 import { readFile } from 'node:fs/promises';
 import { printSchemaArtifact, SCHEMA_FILE } from '../apps/gateway/src/graphql/schema-artifact.js';
 import { TestGateway } from './support/gateway.js';
+import { loadVersion } from './support/versions.js';
 
 const ROOT_TYPES = ['Query', 'Mutation', 'Subscription'];
 
@@ -47,6 +50,27 @@ describe('the GraphQL contract', () => {
     }
     expect(undeclared).toEqual([]);
     expect(declared.size).toBeGreaterThan(10);
+  });
+
+  it('declares who may call every typed dataset field served beside the static schema', async () => {
+    await gateway.dataset('DG-CONTRACT', {
+      code: 'CONTRACT-DS',
+      title: '契约测试',
+      summary: 'typed field policy',
+      category: '部门',
+      updateCycle: UpdateCycle.IRREGULAR,
+      sharingType: SharingType.UNCONDITIONAL,
+      openType: OpenType.CLOSED,
+      fields: [{ name: 'code', title: '代码', type: FieldType.STRING }],
+    });
+    await loadVersion(gateway, 'DG-CONTRACT', 'CONTRACT-DS', [{ code: 'a' }]);
+    const registry = gateway.get(TypedSchemaRegistry);
+    await registry.settled();
+    const staticFields = new Set(Object.keys(gateway.get(GraphQLSchemaHost).schema.getQueryType()!.getFields()));
+    const typed = Object.keys(registry.schema.getQueryType()!.getFields()).filter((field) => !staticFields.has(field));
+    expect(typed).toContain('contractDs');
+    expect(typed.filter((field) => !registry.policyOf(field))).toEqual([]);
+    expect((await gateway.gql('{ contractDs { totalCount } }')).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
   it('refuses anonymous introspection and hides field suggestions', async () => {

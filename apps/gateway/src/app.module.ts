@@ -1,6 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
-import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLModule } from '@nestjs/graphql';
 import { TerminusModule } from '@nestjs/terminus';
 import { AuditInterceptor, AuditModule } from '@causeway/audit';
@@ -10,7 +9,7 @@ import { DatabaseModule, type DatabaseModuleOptions } from '@causeway/database';
 import { AuthGuard, IdentityModule } from '@causeway/identity';
 import { IngestModule } from '@causeway/ingest';
 import { PolicyModule } from '@causeway/policy';
-import { ExchangeModule } from '@causeway/exchange';
+import { DatasetSchemaApolloDriver, ExchangeModule, TypedSchemaRegistry, type DatasetSchemaDriverConfig } from '@causeway/exchange';
 import { AccessModule } from '@causeway/access';
 import { PortalModule } from '@causeway/portal';
 import { LoggerModule } from 'nestjs-pino';
@@ -58,11 +57,12 @@ export class AppModule {
         PortalModule,
         SeedModule,
         TerminusModule,
-        GraphQLModule.forRootAsync<ApolloDriverConfig>({
-          driver: ApolloDriver,
-          imports: [IdentityModule],
-          inject: [AuthGuard],
-          useFactory: (guard: AuthGuard) => graphqlOptions(guard),
+        // Serves the static schema plus one typed root field per published dataset (libs/exchange).
+        GraphQLModule.forRootAsync<DatasetSchemaDriverConfig>({
+          driver: DatasetSchemaApolloDriver,
+          imports: [IdentityModule, ExchangeModule],
+          inject: [AuthGuard, TypedSchemaRegistry],
+          useFactory: (guard: AuthGuard, datasetSchema: TypedSchemaRegistry) => ({ ...graphqlOptions(guard), datasetSchema }),
         }),
       ],
       controllers: [HealthController, MetricsController],

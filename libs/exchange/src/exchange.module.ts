@@ -5,10 +5,11 @@ import { PolicyModule } from '@causeway/policy';
 import { DataPool } from './data-pool.js';
 import { ExchangeResolver } from './exchange.resolver.js';
 import { ExchangeService } from './exchange.service.js';
+import { TypedSchemaRegistry } from './typed/schema-registry.js';
 
 @Module({
   imports: [PolicyModule, CatalogueModule, IdentityModule],
-  providers: [DataPool, ExchangeService, ExchangeResolver],
-  exports: [ExchangeService],
+  providers: [DataPool, ExchangeService, ExchangeResolver, TypedSchemaRegistry],
+  exports: [ExchangeService, TypedSchemaRegistry],
 })
 export class ExchangeModule {}

@@ -2,3 +2,6 @@ export { AggregateGroup, AggregateResult, MetricFunction, MetricInput, MetricVal
 export { ExchangeModule } from './exchange.module.js';
 export { ExchangeService, type AggregateAnswer, type AggregateArgs, type RecordEdgeValue, type RecordsArgs, type RecordsPage } from './exchange.service.js';
 export { maskValue } from './masks.js';
+export { DatasetSchemaApolloDriver, type DatasetSchemaDriverConfig } from './typed/dataset-schema.driver.js';
+export { TypedSchemaRegistry, TYPED_FIELD_POLICY } from './typed/schema-registry.js';
+export { buildTypedSchema, type TypedDataset, type TypedField } from './typed/typed-schema.js';

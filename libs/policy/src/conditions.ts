@@ -100,8 +100,12 @@ export function normaliseValue(type: FieldType, value: unknown): Scalar | null {
   }
 }
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
+/** A JSON object (GraphQL's coerced input objects have no prototype). */
+const isPlainObject = (value: unknown): value is Record<string, unknown> => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+};
 
 export interface ParseOptions {
   /** Path used in error messages, e.g. "where" or "input.rowScope". */

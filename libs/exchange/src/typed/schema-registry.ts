@@ -1,0 +1,195 @@
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { CatalogueService, type DatasetDto } from '@causeway/catalogue';
+import { unauthenticated, type AccessPolicy, type RequestWithContext } from '@causeway/core';
+import { AuthGuard } from '@causeway/identity';
+import { ChangeFeed } from '@causeway/policy';
+import type { GraphQLResolveInfo, GraphQLSchema } from 'graphql';
+import type { Subscription } from 'rxjs';
+import { ExchangeService } from '../exchange.service.js';
+import { selectedFields } from '../selection.js';
+import { buildTypedSchema, type TypedDataset } from './typed-schema.js';
+
+/** What Apollo Server 5 asks of a `gateway`: it loads a schema and hears about new ones. */
+export interface SchemaGateway {
+  load(options: { apollo: unknown }): Promise<{ executor: null }>;
+  onSchemaLoadOrUpdate(callback: (context: { apiSchema: GraphQLSchema; coreSupergraphSdl: string }) => void): () => void;
+  stop(): Promise<void>;
+}
+
+/** Every typed dataset field may be called by any authenticated principal; the engine decides what it reads. */
+export const TYPED_FIELD_POLICY: AccessPolicy = { kind: 'authenticated' };
+
+/** Rebuilds wait this long for more catalogue changes (a seed publishes many datasets at once). */
+const DEBOUNCE_MS = 20;
+
+interface TypedArgs {
+  where?: unknown;
+  orderBy?: { field: string; direction?: 'ASC' | 'DESC' }[] | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+/**
+ * The served GraphQL schema: the static schema (what GraphQLSchemaHost holds and schema.graphql
+ * records) plus one typed root field per published dataset. Rebuilt when the catalogue changes
+ * (in this replica at once, in the others through the ChangeFeed), validated, then handed to
+ * Apollo, which serves each request with the schema it started with: queries in flight finish
+ * on the old one.
+ */
+@Injectable()
+export class TypedSchemaRegistry implements OnModuleDestroy {
+  private readonly logger = new Logger(TypedSchemaRegistry.name);
+  private base: GraphQLSchema | null = null;
+  private current: GraphQLSchema | null = null;
+  private typedFields = new Map<string, string>();
+  private readonly listeners = new Set<(context: { apiSchema: GraphQLSchema; coreSupergraphSdl: string }) => void>();
+  private subscriptions: Subscription[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private building: Promise<void> | null = null;
+  private dirty = false;
+  private stopped = false;
+
+  constructor(
+    private readonly catalogue: CatalogueService,
+    private readonly exchange: ExchangeService,
+    private readonly guard: AuthGuard,
+    private readonly feed: ChangeFeed,
+  ) {}
+
+  /** Called by the GraphQL driver with the static schema; builds the first served schema. */
+  async start(base: GraphQLSchema): Promise<void> {
+    this.base = base;
+    this.current = base;
+    await this.rebuild();
+    this.subscriptions = [this.catalogue.changes.subscribe(() => this.schedule()), this.feed.events.subscribe((event) => event.channel === 'catalogue' && this.schedule())];
+  }
+
+  /** The Apollo `gateway` serving this registry's schemas. */
+  gateway(): SchemaGateway {
+    return {
+      load: async () => {
+        this.announce();
+        return { executor: null };
+      },
+      onSchemaLoadOrUpdate: (callback) => {
+        this.listeners.add(callback);
+        return () => this.listeners.delete(callback);
+      },
+      stop: async () => this.onModuleDestroy(),
+    };
+  }
+
+  /** The schema served now. */
+  get schema(): GraphQLSchema {
+    if (!this.current) throw new Error('the typed schema registry has not started');
+    return this.current;
+  }
+
+  /** Root field name → dataset code of the typed fields served now. */
+  get fields(): ReadonlyMap<string, string> {
+    return this.typedFields;
+  }
+
+  /** The access policy of a typed root field (undefined: not a typed field). */
+  policyOf(fieldName: string): AccessPolicy | undefined {
+    return this.typedFields.has(fieldName) ? TYPED_FIELD_POLICY : undefined;
+  }
+
+  /** Resolves once every catalogue change seen so far is in the served schema. */
+  async settled(): Promise<void> {
+    while (this.timer || this.building) {
+      if (this.timer) await new Promise((resolve) => setTimeout(resolve, DEBOUNCE_MS));
+      if (this.building) await this.building;
+    }
+  }
+
+  onModuleDestroy(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.subscriptions.forEach((subscription) => subscription.unsubscribe());
+    this.listeners.clear();
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.rebuild();
+    }, DEBOUNCE_MS);
+  }
+
+  private rebuild(): Promise<void> {
+    if (this.building) {
+      this.dirty = true;
+      return this.building;
+    }
+    this.building = (async () => {
+      do {
+        this.dirty = false;
+        try {
+          await this.build();
+        } catch (error) {
+          // Keep serving the last good schema.
+          this.logger.error(`typed schema rebuild failed: ${(error as Error).message}`);
+        }
+      } while (this.dirty && !this.stopped);
+    })().finally(() => {
+      this.building = null;
+    });
+    return this.building;
+  }
+
+  private async build(): Promise<void> {
+    if (!this.base || this.stopped) return;
+    const started = Date.now();
+    const datasets = (await this.catalogue.listPublished()).filter((dataset) => dataset.currentVersionId).map(typedDataset);
+    const result = buildTypedSchema(this.base, datasets, (dataset) => (_source, args, context, info) => this.resolve(dataset, args as TypedArgs, context as { req: RequestWithContext }, info));
+    for (const skipped of result.skipped) this.logger.warn(`no typed field for ${skipped.code}: ${skipped.reason} (it stays available through records)`);
+    this.current = result.schema;
+    this.typedFields = result.fields;
+    this.announce();
+    this.logger.debug(`typed schema: ${result.fields.size} dataset fields in ${Date.now() - started} ms`);
+  }
+
+  private announce(): void {
+    const schema = this.current;
+    if (!schema) return;
+    for (const listener of this.listeners) listener({ apiSchema: schema, coreSupergraphSdl: '' });
+  }
+
+  /**
+   * One typed root field: authorised once (as every root operation is, by the same guard), the
+   * selection read once, then the same engine as `records`. Row fields use graphql-js's default
+   * resolvers on plain objects: no per-field hooks.
+   */
+  private async resolve(dataset: TypedDataset, args: TypedArgs, context: { req: RequestWithContext }, info: GraphQLResolveInfo): Promise<unknown> {
+    const ctx = await this.guard.authenticateRequest(context.req);
+    if (ctx.principal.kind === 'ANONYMOUS') throw unauthenticated('Send credentials as `Authorization: Bearer <api key or login token>`');
+    const top = selectedFields(info);
+    const fields = new Set<string>();
+    for (const name of top.get('nodes') ? selectedFields(info, ['nodes']).keys() : []) fields.add(name);
+    for (const name of top.get('edges') ? selectedFields(info, ['edges', 'node']).keys() : []) fields.add(name);
+    fields.delete('__typename');
+    return this.exchange.records(ctx, {
+      dataset: dataset.code,
+      fields: [...fields],
+      where: args.where ?? null,
+      orderBy: args.orderBy ?? [],
+      first: args.first,
+      after: args.after,
+      totalCount: top.has('totalCount'),
+      via: `typed:${dataset.apiName}`,
+    });
+  }
+}
+
+function typedDataset(dataset: DatasetDto): TypedDataset {
+  return {
+    code: dataset.code,
+    apiName: dataset.apiName,
+    title: dataset.title,
+    fields: dataset.fields.map((field) => ({ name: field.name, title: field.title, type: field.type, mask: field.mask, description: field.description })),
+  };
+}
