@@ -199,6 +199,11 @@ export function parseWhere(json: unknown, fields: FieldTypes, options: ParseOpti
         continue;
       }
       const normalised = value(type, raw, opAt);
+      // PostgreSQL refuses a LIKE pattern ending in its escape character; say so here instead.
+      if (op === 'like' && typeof normalised === 'string' && /(^|[^\\])(\\\\)*\\$/.test(normalised)) {
+        problems.push({ field: opAt, message: 'must not end with a single backslash (write \\\\ for a backslash, \\% and \\_ for literal % and _)' });
+        continue;
+      }
       if (normalised !== null) items.push({ kind: 'cmp', field, op: op as 'eq', value: normalised });
     }
     return items.length === 1 ? items[0]! : { kind: 'and', items };
