@@ -46,10 +46,13 @@ export class AuditCheckpointer implements OnApplicationBootstrap {
     if (this.timer) clearInterval(this.timer);
   }
 
-  /** Signs the current head unless a checkpoint of it exists; answers the checkpoint written, if any. */
-  async checkpoint(): Promise<SignedCheckpoint | null> {
+  /**
+   * Signs the current head unless a checkpoint of it exists (always, with `always`: for an export);
+   * answers the checkpoint signed, if any.
+   */
+  async checkpoint(always = false): Promise<SignedCheckpoint | null> {
     while (this.running) await this.running.catch(() => null);
-    this.running = this.sign();
+    this.running = this.sign(always);
     try {
       return await this.running;
     } finally {
@@ -62,7 +65,7 @@ export class AuditCheckpointer implements OnApplicationBootstrap {
     this.checkpoint().catch((error: Error) => this.logger.warn(`checkpoint not written: ${error.message}`));
   }
 
-  private async sign(): Promise<SignedCheckpoint | null> {
+  private async sign(always: boolean): Promise<SignedCheckpoint | null> {
     const checkpoint = await this.writer.withClient(async (client) => {
       const { rows } = await client.query<{ seq: string; hash: string; last: string | null }>(
         'select h.seq, h.hash, (select max(seq) from audit_checkpoint) as last from audit_chain_head h where h.id = 1',
@@ -72,7 +75,7 @@ export class AuditCheckpointer implements OnApplicationBootstrap {
       const seq = Number(head.seq);
       this.lastSeq = Math.max(this.lastSeq, head.last === null ? 0 : Number(head.last));
       this.headSeq = Math.max(this.headSeq, seq);
-      if (seq === 0 || seq <= this.lastSeq) return null;
+      if (seq === 0 || (seq <= this.lastSeq && !always)) return null;
       const signed = signCheckpoint(this.key.privateKey, { seq, hash: head.hash, at: new Date().toISOString() });
       // Another process may have signed this very head a moment ago: either checkpoint proves it.
       await client.query('insert into audit_checkpoint (seq, hash, at, key_id, signature) values ($1, $2, $3, $4, $5) on conflict (seq) do nothing', [
@@ -82,7 +85,7 @@ export class AuditCheckpointer implements OnApplicationBootstrap {
         signed.keyId,
         signed.signature,
       ]);
-      this.lastSeq = seq;
+      this.lastSeq = Math.max(this.lastSeq, seq);
       return signed;
     });
     this.lastAt = Date.now();

@@ -64,9 +64,9 @@ export class AuditService implements OnApplicationShutdown {
     return this.writer.flush();
   }
 
-  /** Signs a checkpoint of the current chain head now (unless one exists). */
-  checkpoint(): ReturnType<AuditCheckpointer['checkpoint']> {
-    return this.checkpointer.checkpoint();
+  /** Signs a checkpoint of the current chain head now (unless one exists, or always). */
+  checkpoint(always = false): ReturnType<AuditCheckpointer['checkpoint']> {
+    return this.checkpointer.checkpoint(always);
   }
 
   /** For /health/ready: the writer reaches the database as its role and may insert. */

@@ -1,5 +1,6 @@
 import { Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { AuditEventDto } from '@causeway/audit';
+import { Role, Roles } from '@causeway/core';
 import { DepartmentDto, DepartmentsService } from '@causeway/identity';
 
 /**
@@ -7,6 +8,7 @@ import { DepartmentDto, DepartmentsService } from '@causeway/identity';
  * identity (identity records its acts through audit) and so cannot import identity's types.
  */
 @Resolver(() => AuditEventDto)
+@Roles(Role.AUDITOR, Role.ADMIN)
 export class AuditEventDepartmentResolver {
   constructor(private readonly departments: DepartmentsService) {}
 
