@@ -1,6 +1,9 @@
-import { FieldType, MaskType, OpenType, Sensitivity, SharingType, UpdateCycle, type RegisterDatasetInput } from '@causeway/catalogue';
+import { CatalogueService, FieldType, MaskType, OpenType, Sensitivity, SharingType, UpdateCycle, type RegisterDatasetInput } from '@causeway/catalogue';
 import { IngestService, type IngestReport } from '@causeway/ingest';
+import { getDataSourceToken } from '@nestjs/typeorm';
 import { Readable } from 'node:stream';
+import pg from 'pg';
+import type { DataSource } from 'typeorm';
 import type { TestGateway } from './gateway.js';
 
 /** A CSV text with a header row, quoting as RFC 4180 wants. */
@@ -136,4 +139,34 @@ export function simpleOpen(code: string, title: string): RegisterDatasetInput {
       { name: 'value', title: '值', type: FieldType.STRING, sensitivity: Sensitivity.PUBLIC },
     ],
   };
+}
+
+/**
+ * A published version of `rows` generated rows, made by PostgreSQL itself (generate_series) so
+ * that a large download can be tested without sending a large file. The dataset must have the
+ * fields of `simpleOpen` (itemNo, value).
+ */
+export async function publishGeneratedRows(gateway: TestGateway, provider: string, code: string, rows: number): Promise<void> {
+  const ctx = await gateway.steward(provider);
+  const catalogue = gateway.get(CatalogueService);
+  const db = gateway.app.get<DataSource>(getDataSourceToken() as string);
+  const version = await db.transaction(async (tx) => {
+    const begun = await catalogue.beginVersion(tx, ctx, code);
+    const [schema, table] = begun.tableName.split('.') as [string, string];
+    const qualified = `${pg.escapeIdentifier(schema)}.${pg.escapeIdentifier(table)}`;
+    await tx.query(`create table ${qualified} (_row bigint primary key, "itemNo" text not null, "value" text)`);
+    await tx.query(`insert into ${qualified} select n, 'ITEM-' || lpad(n::text, 8, '0'), '广州市天河区第' || n || '号，备注：' || md5(n::text) from generate_series(1, $1) as n`, [rows]);
+    await catalogue.recordVersion(tx, ctx, begun.dataset, {
+      version: begun.version,
+      tableName: begun.tableName,
+      rowCount: rows,
+      checksum: `generated-${rows}-${Date.now()}`,
+      sourceName: 'generate_series',
+      encoding: null,
+      format: 'generated',
+      fields: begun.dataset.fields.map(({ name, title, type, nullable, isKey }) => ({ name, title, type, nullable, isKey })),
+    });
+    return begun.version;
+  });
+  await catalogue.publishVersion(ctx, code, version);
 }
