@@ -1,0 +1,147 @@
+// Streams a large open dataset through /open/datasets/{code}.csv (or .json) and prints how fast
+// it went and how much memory the gateway held meanwhile. The figure that matters is the live
+// heap: it must stay flat however many rows the version has.
+//
+//   npm run build && node bench/portal-download.mjs [rows=1000000] [csv|json] [gzip]
+//
+// Uses DATABASE_URL when set (a fresh database is created on that server), else an embedded
+// PostgreSQL in a temporary folder. Exits 1 when the live heap grew by more than 64 MB.
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { mkdtemp, chmod, rm } from 'node:fs/promises';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import pg from 'pg';
+import { createGunzip } from 'node:zlib';
+import { EmbeddedPostgres } from '../dist/libs/database/src/embedded-postgres.js';
+
+const rows = Number(process.argv[2] ?? 1_000_000);
+const format = process.argv[3] === 'json' ? 'json' : 'csv';
+const gzip = process.argv.includes('gzip');
+const HEAP_LIMIT = 64 * 1024 * 1024;
+
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc');
+const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+const temp = await mkdtemp(path.join(os.tmpdir(), 'causeway-bench-'));
+await chmod(temp, 0o755);
+let embedded = null;
+let serverUrl = process.env.DATABASE_URL;
+if (!serverUrl) {
+  embedded = await EmbeddedPostgres.open({ dataDir: path.join(temp, 'pg'), database: 'postgres', fast: true });
+  serverUrl = embedded.url;
+}
+const database = `causeway_bench_${Date.now().toString(36)}`;
+const admin = new pg.Client({ connectionString: serverUrl });
+await admin.connect();
+await admin.query(`create database ${pg.escapeIdentifier(database)}`);
+await admin.end();
+const url = new URL(serverUrl);
+url.pathname = `/${database}`;
+Object.assign(process.env, { DATABASE_URL: url.toString(), CAUSEWAY_DATA_DIR: path.join(temp, 'data'), LOG_LEVEL: 'silent', NODE_ENV: 'test', PORTAL_RATE_LIMIT: '0' });
+
+const { createGateway } = await import('../dist/apps/gateway/src/bootstrap.js');
+const { CatalogueService, FieldType, OpenType, Sensitivity, SharingType, UpdateCycle } = await import('../dist/libs/catalogue/src/index.js');
+const { DepartmentsService } = await import('../dist/libs/identity/src/index.js');
+const { Role } = await import('../dist/libs/core/src/index.js');
+
+const app = await createGateway({ logger: false });
+await app.init();
+await app.listen({ port: 0, host: '127.0.0.1' });
+const port = app.getHttpServer().address().port;
+
+try {
+  const department = await app.get(DepartmentsService, { strict: false }).create(null, { code: 'DG-BENCH', name: '基准测试局', divisionCode: '440100' });
+  const ctx = {
+    requestId: 'bench',
+    principal: { kind: 'USER', id: 'bench', label: 'bench', departmentId: department.id, departmentCode: department.code, divisionCode: '440100', roles: [Role.STEWARD] },
+    clientIp: null,
+    purpose: null,
+    endUserId: null,
+    startedAt: Date.now(),
+  };
+  const catalogue = app.get(CatalogueService, { strict: false });
+  await catalogue.register(ctx, {
+    code: 'BENCH-OPEN',
+    title: '基准开放数据',
+    summary: '下载基准',
+    category: '部门',
+    updateCycle: UpdateCycle.YEARLY,
+    sharingType: SharingType.UNCONDITIONAL,
+    openType: OpenType.OPEN,
+    fields: [
+      { name: 'itemNo', title: '编号', type: FieldType.STRING, isKey: true, nullable: false, sensitivity: Sensitivity.PUBLIC },
+      { name: 'amount', title: '金额', type: FieldType.DECIMAL, sensitivity: Sensitivity.PUBLIC },
+      { name: 'day', title: '日期', type: FieldType.DATE, sensitivity: Sensitivity.PUBLIC },
+      { name: 'note', title: '备注', type: FieldType.STRING, sensitivity: Sensitivity.PUBLIC },
+    ],
+  });
+  const loadStarted = Date.now();
+  const db = app.get(getDataSourceToken(), { strict: false });
+  const version = await db.transaction(async (tx) => {
+    const begun = await catalogue.beginVersion(tx, ctx, 'BENCH-OPEN');
+    const [schema, table] = begun.tableName.split('.');
+    const qualified = `${pg.escapeIdentifier(schema)}.${pg.escapeIdentifier(table)}`;
+    await tx.query(`create table ${qualified} (_row bigint primary key, "itemNo" text not null, "amount" numeric, "day" date, "note" text)`);
+    await tx.query(
+      `insert into ${qualified} select n, 'ITEM-' || lpad(n::text, 9, '0'), (n % 100000) / 100.0, date '2020-01-01' + (n % 1500), '广州市天河区第' || n || '号 ' || md5(n::text) from generate_series(1, $1) as n`,
+      [rows],
+    );
+    await catalogue.recordVersion(tx, ctx, begun.dataset, {
+      version: begun.version, tableName: begun.tableName, rowCount: rows, checksum: `bench-${rows}`, sourceName: 'generate_series', encoding: null, format: 'generated',
+      fields: begun.dataset.fields.map(({ name, title, type, nullable, isKey }) => ({ name, title, type, nullable, isKey })),
+    });
+    return begun.version;
+  });
+  await catalogue.publishVersion(ctx, 'BENCH-OPEN', version);
+  console.log(`loaded ${rows.toLocaleString()} rows in ${((Date.now() - loadStarted) / 1000).toFixed(1)} s`);
+
+  gc();
+  const heapBefore = process.memoryUsage().heapUsed;
+  const rssBefore = process.memoryUsage().rss;
+  let heapPeak = heapBefore;
+  let rssPeak = rssBefore;
+  let samples = 0;
+  const sample = () => {
+    gc();
+    samples += 1;
+    const usage = process.memoryUsage();
+    heapPeak = Math.max(heapPeak, usage.heapUsed);
+    rssPeak = Math.max(rssPeak, usage.rss);
+  };
+  const started = Date.now();
+  let firstByteAt = 0;
+  const { bytes, lines } = await new Promise((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port, path: `/open/datasets/BENCH-OPEN.${format}`, headers: gzip ? { 'accept-encoding': 'gzip' } : {} }, (response) => {
+        if (response.statusCode !== 200) reject(new Error(`HTTP ${response.statusCode}`));
+        const body = gzip ? response.pipe(createGunzip()) : response;
+        let bytes = 0;
+        let lines = 0;
+        body.on('data', (chunk) => {
+          if (!firstByteAt) firstByteAt = Date.now();
+          if (Math.floor((bytes + chunk.length) / (16 << 20)) > Math.floor(bytes / (16 << 20))) sample();
+          bytes += chunk.length;
+          for (let index = chunk.indexOf(10); index !== -1; index = chunk.indexOf(10, index + 1)) lines += 1;
+        });
+        body.on('end', () => resolve({ bytes, lines }));
+        body.on('error', reject);
+      })
+      .on('error', reject);
+  });
+  const seconds = (Date.now() - started) / 1000;
+  const growth = heapPeak - heapBefore;
+  console.log(`${format}${gzip ? ' (gzip)' : ''}: ${mb(bytes)} (decoded), ${lines.toLocaleString()} lines in ${seconds.toFixed(1)} s — first byte after ${firstByteAt - started} ms, ${(rows / seconds).toFixed(0)} rows/s, ${mb(bytes / seconds)}/s`);
+  console.log(`live heap growth (after GC, ${samples} samples): ${mb(growth)}; RSS growth: ${mb(rssPeak - rssBefore)}`);
+  if (growth > HEAP_LIMIT) {
+    console.error(`the live heap grew by ${mb(growth)}: the download is not streaming`);
+    process.exitCode = 1;
+  }
+} finally {
+  await app.close();
+  await embedded?.stop();
+  await rm(temp, { recursive: true, force: true });
+}
