@@ -196,43 +196,8 @@ export class IngestService {
     sheet: string | null,
     maxErrors: number,
   ): Promise<Loaded> {
-    const client = (await runner.connect()) as pg.PoolClient;
     const encoder = new CopyEncoder(fields);
-    const columns = ['_row', ...fields.map((field) => field.name)].map((name) => pg.escapeIdentifier(name)).join(', ');
-    const copy = client.query(copyFrom(`copy ${qualified(tableName)} (${columns}) from stdin with (format text, freeze)`));
-    let checksum: () => string;
-    let detected: () => string | null;
-    const stages: (Transform | Writable)[] = [];
-    let head: Readable;
-    let cleanup: (() => Promise<void>) | null = null;
-    if (format === 'xlsx') {
-      const spooled = await spool(stream);
-      cleanup = spooled.remove;
-      checksum = () => spooled.checksum;
-      detected = () => 'utf-8';
-      head = await XlsxRowStream.open(spooled.file, fields, sheet);
-    } else {
-      const decoder = new StrictDecoder(encoding);
-      checksum = () => decoder.checksum;
-      detected = () => decoder.encoding;
-      // The upload is piped, not handed to pipeline(): a failure must not destroy an HTTP
-      // request (the socket would go with it, and with it the answer saying what was wrong).
-      stream.pipe(decoder);
-      head = decoder;
-      stages.push(format === 'csv' ? new CsvRowStream(fields) : format === 'json' ? new JsonArrayRowStream(fields) : new NdjsonRowStream(fields));
-      stream.once('error', (error) => decoder.destroy(error));
-      head.once('error', () => stream.unpipe(decoder));
-    }
-    try {
-      await pipeline([head, ...stages, encoder, copy]);
-    } catch (error) {
-      if (error instanceof Error && 'code' in error && typeof (error as { code?: unknown }).code === 'string' && (error as { where?: string }).where?.includes('COPY')) {
-        throw refusedByDatabase(error as Error & { where?: string }, encoder);
-      }
-      throw error;
-    } finally {
-      if (cleanup) await cleanup();
-    }
+    const { checksum, encoding: detected } = await this.copyRows(runner, tableName, fields, stream, format, encoding, sheet, encoder);
     if (encoder.rowsRead === 0) throw new IngestFailure('NO_ROWS', 'The file has no rows (a header alone, or an empty array): nothing to load');
     const errors = encoder.errors;
     let rowCount = encoder.rowsAccepted;
@@ -250,8 +215,8 @@ export class IngestService {
     if (rowCount === 0) throw new IngestFailure('NO_ROWS', `None of the ${encoder.rowsRead} rows could be loaded`, { report: failed });
     return {
       format,
-      encoding: detected(),
-      checksum: checksum(),
+      encoding: detected,
+      checksum,
       rowsRead: encoder.rowsRead,
       rowsAccepted: rowCount,
       rowCount,
@@ -259,6 +224,53 @@ export class IngestService {
       errorCount: errors.total,
       rowsRejected: errors.rejectedRows,
     };
+  }
+
+  /** Reads the upload into the version table with COPY; answers the content's checksum and encoding. */
+  private async copyRows(
+    runner: QueryRunner,
+    tableName: string,
+    fields: VersionFieldSnapshot[],
+    stream: Readable,
+    format: IngestFormat,
+    encoding: RequestedEncoding,
+    sheet: string | null,
+    encoder: CopyEncoder,
+  ): Promise<{ checksum: string; encoding: string }> {
+    const client = (await runner.connect()) as pg.PoolClient;
+    const columns = ['_row', ...fields.map((field) => field.name)].map((name) => pg.escapeIdentifier(name)).join(', ');
+    let spooled: Awaited<ReturnType<typeof spool>> | null = null;
+    try {
+      let head: Readable;
+      const stages: Transform[] = [];
+      let decoder: StrictDecoder | null = null;
+      if (format === 'xlsx') {
+        spooled = await spool(stream);
+        head = await XlsxRowStream.open(spooled.file, fields, sheet);
+      } else {
+        const strict = new StrictDecoder(encoding);
+        decoder = strict;
+        // The upload is piped, not handed to pipeline(): a failure must not destroy an HTTP
+        // request (its socket would go too, and with it the answer saying what was wrong).
+        stream.once('error', (error) => strict.destroy(error));
+        strict.once('error', () => stream.unpipe(strict));
+        stream.pipe(strict);
+        head = strict;
+        stages.push(format === 'csv' ? new CsvRowStream(fields) : format === 'json' ? new JsonArrayRowStream(fields) : new NdjsonRowStream(fields));
+      }
+      // Started last: from here the connection is in COPY mode until the stream ends or fails.
+      const copy: Writable = client.query(copyFrom(`copy ${qualified(tableName)} (${columns}) from stdin with (format text, freeze)`));
+      try {
+        await pipeline([head, ...stages, encoder, copy]);
+      } catch (error) {
+        const where = (error as { where?: unknown }).where;
+        if (typeof where === 'string' && where.includes('COPY')) throw refusedByDatabase(error as Error, where, encoder);
+        throw error;
+      }
+      return decoder ? { checksum: decoder.checksum, encoding: decoder.encoding } : { checksum: spooled!.checksum, encoding: 'utf-8' };
+    } finally {
+      if (spooled) await spooled.remove();
+    }
   }
 
   /**
@@ -331,8 +343,8 @@ export function createTableSql(tableName: string, fields: readonly VersionFieldS
   return `create table ${qualified(tableName)} (_row bigint not null, ${columns.join(', ')})`;
 }
 
-function refusedByDatabase(error: Error & { where?: string }, encoder: CopyEncoder): IngestFailure {
-  const match = /line (\d+)/.exec(error.where ?? '');
+function refusedByDatabase(error: Error, where: string, encoder: CopyEncoder): IngestFailure {
+  const match = /line (\d+)/.exec(where);
   const row = match ? Number(match[1]) : null;
   const line = row === null ? null : encoder.lines.lineOf(row);
   return new IngestFailure('ROW_REFUSED_BY_DATABASE', `The database refused ${line ? `the row at line ${line}` : 'a row'}: ${error.message}`, line ? { line } : {});
