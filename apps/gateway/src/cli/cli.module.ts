@@ -4,14 +4,16 @@ import { CatalogueModule } from '@causeway/catalogue';
 import { CoreModule } from '@causeway/core';
 import { DatabaseModule } from '@causeway/database';
 import { IdentityModule } from '@causeway/identity';
+import { IngestModule } from '@causeway/ingest';
 import { SeedModule } from '../seed/seed.module.js';
 import { AuditCheckpointCommand, AuditExportCommand, AuditVerifyCommand } from './audit.commands.js';
 import { ClientCreateCommand, DepartmentCreateCommand, UserCreateCommand } from './identity.commands.js';
+import { IngestCommand } from './ingest.commands.js';
 import { MigrateCommand, SchemaWriteCommand, SeedCommand } from './platform.commands.js';
 
 /** The CLI works on the same database as the gateway (a running embedded server is reused). */
 @Module({
-  imports: [CoreModule, DatabaseModule.forRoot(), AuditModule, IdentityModule, CatalogueModule, SeedModule],
-  providers: [AuditVerifyCommand, AuditExportCommand, AuditCheckpointCommand, MigrateCommand, SeedCommand, SchemaWriteCommand, DepartmentCreateCommand, UserCreateCommand, ClientCreateCommand],
+  imports: [CoreModule, DatabaseModule.forRoot(), AuditModule, IdentityModule, CatalogueModule, IngestModule, SeedModule],
+  providers: [AuditVerifyCommand, AuditExportCommand, AuditCheckpointCommand, MigrateCommand, SeedCommand, SchemaWriteCommand, DepartmentCreateCommand, UserCreateCommand, ClientCreateCommand, IngestCommand],
 })
 export class CliModule {}

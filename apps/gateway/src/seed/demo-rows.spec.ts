@@ -43,6 +43,25 @@ describe('demo rows', () => {
     for (let index = 0; index < 200; index += 1) expect(registry.has(demoRow('TAX-PAYMENTS', index).creditCode as string)).toBe(true);
   });
 
+  it('fills fields of datasets it does not know, with unique, valid keys', () => {
+    const fields = [
+      { name: 'idCard', type: FieldType.STRING, isKey: true, nullable: false },
+      { name: 'entName', type: FieldType.STRING, isKey: false, nullable: true },
+      { name: 'employees', type: FieldType.INTEGER, isKey: false, nullable: false },
+      { name: 'openedAt', type: FieldType.DATETIME, isKey: false, nullable: false },
+    ];
+    const ids = new Set<string>();
+    for (let index = 0; index < 5000; index += 1) {
+      const row = demoRow('BENCH-X', index, fields);
+      expect(isValidIdCard(row.idCard as string)).toBe(true);
+      expect(Number.isInteger(row.employees)).toBe(true);
+      expect(row.openedAt).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+      ids.add(row.idCard as string);
+    }
+    expect(ids.size).toBe(5000);
+    expect(() => demoRow('BENCH-X', 0)).toThrow(/No demo rows/);
+  });
+
   it('streams CSV in pieces with a header, quoting what must be quoted', () => {
     const pieces = [...demoCsv('TAX-CREDIT-A', ['creditCode', 'taxpayerName', 'rating', 'year'], 5, { chunkRows: 2 })];
     expect(pieces).toHaveLength(3);

@@ -1,3 +1,4 @@
+import { FieldType } from '@causeway/catalogue';
 import {
   address,
   between,
@@ -258,11 +259,57 @@ export function hasDemoRows(code: string): boolean {
   return code in BUILDERS;
 }
 
-/** Row number `index` (0-based) of a demo dataset: the same every time. */
-export function demoRow(code: string, index: number): DemoRow {
+/** What the generic generator needs to know of a field. */
+export interface GeneratedField {
+  name: string;
+  type: FieldType;
+  isKey: boolean;
+  nullable: boolean;
+}
+
+/**
+ * A value for a field of a dataset the demo does not know, guessed from its name and type; key
+ * fields are unique by index (identity numbers and credit codes stay valid).
+ */
+function genericValue(code: string, field: GeneratedField, index: number, rng: () => number): DemoValue {
+  const name = field.name.toLowerCase();
+  if (field.nullable && !field.isKey && rng() < 0.03) return null;
+  switch (field.type) {
+    case FieldType.INTEGER:
+      return field.isKey ? index + 1 : between(rng, 0, 5000);
+    case FieldType.DECIMAL:
+      return money(rng, 0, 100_000);
+    case FieldType.BOOLEAN:
+      return rng() < 0.5;
+    case FieldType.DATE:
+      return dateAfter('2000-01-01', field.isKey ? index : between(rng, 0, 9000));
+    case FieldType.DATETIME:
+      return `${dateAfter('2020-01-01', between(rng, 0, 2000))} ${seq(between(rng, 0, 23), 2)}:${seq(between(rng, 0, 59), 2)}:${seq(between(rng, 0, 59), 2)}`;
+    case FieldType.JSON:
+      return JSON.stringify({ source: code, n: index });
+    default:
+      break;
+  }
+  const who = field.isKey ? index : ref(rng, DEMO_PEOPLE);
+  if (name.includes('idcard')) return person(who).idCard;
+  if (name.includes('creditcode')) return enterprise(field.isKey ? index : ref(rng, DEMO_ENTERPRISES)).creditCode;
+  if (field.isKey) return `${code}-${seq(index + 1, 9)}`;
+  if (name.includes('phone')) return mobile(rng);
+  if (name.includes('district')) return district(index).name;
+  if (name.includes('address')) return address(rng, district(index));
+  if (name.endsWith('name') && (name.includes('ent') || name.includes('company') || name.includes('employer'))) return enterprise(ref(rng, DEMO_ENTERPRISES)).name;
+  if (name.includes('name') || name.includes('rep')) return personName(rng);
+  return `${field.name}-${between(rng, 1, 9999)}`;
+}
+
+/** Row number `index` (0-based) of a demo dataset: the same every time. Other datasets need their fields. */
+export function demoRow(code: string, index: number, fields?: readonly GeneratedField[]): DemoRow {
+  const rng = random(seedOf(code, index));
   const build = BUILDERS[code];
-  if (!build) throw new Error(`No demo rows for ${code}; known: ${Object.keys(BUILDERS).join(', ')}`);
-  return build(index, random(seedOf(code, index)));
+  const row = build ? build(index, rng) : {};
+  if (!build && !fields) throw new Error(`No demo rows for ${code}; known: ${Object.keys(BUILDERS).join(', ')}`);
+  for (const field of fields ?? []) if (!(field.name in row)) row[field.name] = genericValue(code, field, index, rng);
+  return row;
 }
 
 /** A CSV field, quoted when it must be (RFC 4180). */
@@ -276,12 +323,17 @@ export function csvField(value: DemoValue): string {
  * A demo dataset as CSV text, in pieces of about `chunkRows` rows: header (the given column
  * names), then rows `start` … `start + count - 1`. A generator, so 12 million rows never sit in memory.
  */
-export function* demoCsv(code: string, columns: readonly string[], count: number, options: { start?: number; chunkRows?: number; header?: readonly string[] } = {}): Generator<string> {
+export function* demoCsv(
+  code: string,
+  columns: readonly string[],
+  count: number,
+  options: { start?: number; chunkRows?: number; header?: readonly string[]; fields?: readonly GeneratedField[] } = {},
+): Generator<string> {
   const start = options.start ?? 0;
   const chunkRows = options.chunkRows ?? 2000;
   let chunk = `${(options.header ?? columns).map(csvField).join(',')}\n`;
   for (let index = start; index < start + count; index += 1) {
-    const row = demoRow(code, index);
+    const row = demoRow(code, index, options.fields);
     chunk += `${columns.map((column) => csvField(row[column] ?? null)).join(',')}\n`;
     if ((index - start + 1) % chunkRows === 0) {
       yield chunk;

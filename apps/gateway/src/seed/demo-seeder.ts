@@ -1,10 +1,23 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { CatalogueService } from '@causeway/catalogue';
-import { CausewayConfig, Role, type RequestContext } from '@causeway/core';
+import { CatalogueService, type DatasetDto } from '@causeway/catalogue';
+import { CausewayConfig, notFound, Role, type RequestContext } from '@causeway/core';
 import { DepartmentsService, SystemClientsService, UsersService } from '@causeway/identity';
+import { IngestService, type IngestReport } from '@causeway/ingest';
+import iconv from 'iconv-lite';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { DEMO_CLIENTS, DEMO_DATASETS, DEMO_DEPARTMENTS, DEMO_PASSWORD, DEMO_PEOPLE } from './demo-data.js';
+import { DEMO_ROW_COUNTS, demoCsv } from './demo-rows.js';
+
+export interface RowLoadOptions {
+  /** Index of the first generated row (rows are the same for the same index). */
+  start?: number;
+  publish?: boolean;
+  /** The file's encoding; gb18030 with Chinese column titles reads like an export from an old system. */
+  encoding?: 'utf-8' | 'gb18030';
+  titles?: boolean;
+}
 
 interface DemoCredentials {
   password: string;
@@ -23,6 +36,7 @@ export class DemoSeeder {
     private readonly users: UsersService,
     private readonly clients: SystemClientsService,
     private readonly catalogue: CatalogueService,
+    private readonly ingest: IngestService,
   ) {}
 
   private get credentialsFile(): string {
@@ -66,7 +80,46 @@ export class DemoSeeder {
       await this.catalogue.register(await this.stewardOf(provider), dataset);
     }
     await writeFile(this.credentialsFile, JSON.stringify(credentials, null, 2), { mode: 0o600 });
-    this.logger.log(`demo setting seeded: ${DEMO_DEPARTMENTS.length} departments, ${DEMO_PEOPLE.length} people, ${DEMO_CLIENTS.length} system clients, ${DEMO_DATASETS.length} datasets`);
+    let rows = 0;
+    for (const { code } of DEMO_DATASETS) {
+      const dataset = await this.catalogue.findByCode(code);
+      if (!dataset || dataset.currentVersionId) continue;
+      // The enterprise registry arrives as an old system would export it: GB18030, Chinese titles.
+      const legacy = code === 'AMR-ENT-REG';
+      rows += (await this.loadRows(code, DEMO_ROW_COUNTS[code] ?? 1000, { publish: true, encoding: legacy ? 'gb18030' : 'utf-8', titles: legacy })).rowCount;
+    }
+    this.logger.log(
+      `demo setting seeded: ${DEMO_DEPARTMENTS.length} departments, ${DEMO_PEOPLE.length} people, ${DEMO_CLIENTS.length} system clients, ${DEMO_DATASETS.length} datasets, ${rows} rows`,
+    );
+  }
+
+  /**
+   * Loads `count` generated rows into a new version of a dataset, through the ingest path (CSV,
+   * streamed: 12 million rows never sit in memory), as a steward of its provider.
+   */
+  async loadRows(code: string, count: number, options: RowLoadOptions = {}): Promise<IngestReport> {
+    const dataset = await this.catalogue.findByCode(code);
+    if (!dataset) throw notFound(`Dataset ${code}`);
+    const columns = dataset.fields.map((field) => field.name);
+    const header = options.titles ? dataset.fields.map((field) => field.title) : columns;
+    const pieces = demoCsv(code, columns, count, { start: options.start, header, fields: dataset.fields });
+    const encoding = options.encoding ?? 'utf-8';
+    const bytes = Readable.from(
+      (function* encode() {
+        for (const piece of pieces) yield encoding === 'utf-8' ? Buffer.from(piece, 'utf8') : iconv.encode(piece, 'gb18030');
+      })(),
+    );
+    return this.ingest.ingest(await this.stewardOfDataset(dataset), code, bytes, {
+      format: 'csv',
+      encoding: 'auto',
+      publish: options.publish ?? true,
+      sourceName: `${code.toLowerCase()}-demo-${count}.${encoding === 'utf-8' ? 'utf8' : 'gb18030'}.csv`,
+    });
+  }
+
+  private async stewardOfDataset(dataset: DatasetDto): Promise<RequestContext> {
+    const department = await this.departments.byId(dataset.providerDepartmentId);
+    return this.stewardOf(department!.code);
   }
 
   /** A request context acting as the seeding steward of a department. */

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { CatalogueModule } from '@causeway/catalogue';
 import { IdentityModule } from '@causeway/identity';
+import { IngestModule } from '@causeway/ingest';
 import { DemoSeeder } from './demo-seeder.js';
 
 @Module({
-  imports: [IdentityModule, CatalogueModule],
+  imports: [IdentityModule, CatalogueModule, IngestModule],
   providers: [DemoSeeder],
   exports: [DemoSeeder],
 })
