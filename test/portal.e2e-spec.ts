@@ -253,6 +253,12 @@ describe('open-data portal', () => {
       expect(notFound.envelope.error).toEqual({ __type: 'Not Found Error', message: 'Not found' });
     });
 
+    it('refuses a wrong credential in CKAN’s shape, never treating it as anonymous', async () => {
+      const refused = await gateway.http('GET', '/api/3/action/package_list', { headers: { authorization: 'Bearer cw_not_a_real_key' } });
+      expect(refused.status).toBe(403);
+      expect(refused.json()).toMatchObject({ success: false, error: { __type: 'Authorization Error' } });
+    });
+
     it('shows a package by name, code or id, with its publisher as organization and its version as a datastore resource', async () => {
       const byName = await ckan<Record<string, unknown> & { resources: Record<string, unknown>[]; organization: Record<string, unknown> }>('package_show', `id=${OPEN_CODE.toLowerCase()}`);
       const byCode = await ckan('package_show', `id=${OPEN_CODE}`);
