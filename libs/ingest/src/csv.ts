@@ -16,7 +16,7 @@ export class CsvTokenizer {
   private delimiter: string | null;
 
   constructor(
-    private readonly onRecord: (fields: string[], line: number) => void,
+    private readonly onRecord: (fields: string[], line: number, plain: boolean) => void,
     options: { delimiter?: string; maxRecordSize?: number } = {},
   ) {
     this.delimiter = options.delimiter ?? null;
@@ -29,7 +29,12 @@ export class CsvTokenizer {
     return this.delimiter;
   }
 
+  /** Whether the text held so far has nothing COPY must escape, quoted fields aside. */
+  private plainText = true;
+
   push(chunk: string, final: boolean): void {
+    const plainChunk = !PLAIN_BREAKERS.test(chunk) && (this.delimiter === '\t' || !chunk.includes('\t'));
+    this.plainText = (this.text.length === 0 || this.plainText) && plainChunk;
     this.text = this.text.length === 0 ? chunk : this.text + chunk;
     if (this.delimiter === null) {
       const newline = this.text.indexOf('\n');
@@ -38,6 +43,7 @@ export class CsvTokenizer {
         return;
       }
       this.delimiter = sniffDelimiter(newline === -1 ? this.text : this.text.slice(0, newline));
+      this.plainText = !PLAIN_BREAKERS.test(this.text) && (this.delimiter === '\t' || !this.text.includes('\t'));
     }
     const consumed = this.parse(final);
     this.text = consumed === this.text.length ? '' : this.text.slice(consumed);
@@ -60,6 +66,7 @@ export class CsvTokenizer {
       const recordLine = line;
       const fields: string[] = [];
       let newlines = 0;
+      let plain = this.plainText;
       // Blank line (LF or CRLF): skipped, but counted.
       if (text.charCodeAt(pos) === 10 || (text.charCodeAt(pos) === 13 && text.charCodeAt(pos + 1) === 10)) {
         pos += text.charCodeAt(pos) === 10 ? 1 : 2;
@@ -94,6 +101,7 @@ export class CsvTokenizer {
             });
           }
           newlines += countNewlines(value, 0, value.length);
+          if (plain && QUOTED_BREAKERS.test(value)) plain = false;
           fields.push(value);
           pos = closed + 1;
           const next = text.charCodeAt(pos);
@@ -134,7 +142,7 @@ export class CsvTokenizer {
         break;
       }
       line = recordLine + newlines + 1;
-      this.onRecord(fields, recordLine);
+      this.onRecord(fields, recordLine, plain);
     }
     this.line = line;
     return pos;
@@ -146,6 +154,11 @@ export class CsvTokenizer {
     return recordStart;
   }
 }
+
+/** Characters that COPY text must escape, outside quoted fields (a CR is fine before its LF). */
+const PLAIN_BREAKERS = /[\\\0]|\r(?!\n)/;
+/** Inside a quoted field any of them may appear. */
+const QUOTED_BREAKERS = /[\\\t\r\n\0]/;
 
 function stripCr(value: string): string {
   return value.charCodeAt(value.length - 1) === 13 ? value.slice(0, -1) : value;
@@ -163,39 +176,49 @@ export class CsvRowStream extends Transform {
   private batch: RawRow[] = [];
   private header: HeaderMapping | null = null;
   private columns = 0;
+  /** The columns are the fields, in order: rows need no rearranging. */
+  private identity = false;
+  private readonly decoder = new TextDecoder('utf-8');
 
   constructor(
     private readonly fields: readonly HeaderField[],
     options: { delimiter?: string; maxRecordSize?: number } = {},
   ) {
-    super({ readableObjectMode: true, readableHighWaterMark: 4 });
-    this.tokenizer = new CsvTokenizer((record, line) => this.record(record, line), options);
+    super({ readableObjectMode: true, readableHighWaterMark: 4, decodeStrings: false });
+    this.tokenizer = new CsvTokenizer((record, line, plain) => this.record(record, line, plain), options);
   }
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.run(chunk.toString('utf8'), false, callback);
+  /** Text from the StrictDecoder; bytes (UTF-8) from anything else. */
+  override _transform(chunk: string | Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    // TextDecoder is about twice as fast as Buffer#toString on Chinese text.
+    this.run(typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true }), false, callback);
   }
 
   override _flush(callback: TransformCallback): void {
-    this.run('', true, callback);
+    this.run(this.decoder.decode(), true, callback);
   }
 
-  private record(values: string[], line: number): void {
+  private record(values: string[], line: number, plain: boolean): void {
     if (!this.header) {
       const mapped = mapHeader(this.fields, values);
       if (Array.isArray(mapped)) throw headerFailure(mapped, line);
       this.header = mapped;
       this.columns = values.length;
+      this.identity = mapped.columnToField.every((field, column) => field === column) && values.length === this.fields.length;
       return;
     }
     if (values.length !== this.columns) {
       this.batch.push({ line, cells: null, problem: `has ${values.length} value${values.length === 1 ? '' : 's'} where the header has ${this.columns} columns` });
       return;
     }
+    if (this.identity) {
+      this.batch.push({ line, cells: values, plain });
+      return;
+    }
     const cells: unknown[] = new Array(this.fields.length);
     const map = this.header.columnToField;
     for (let column = 0; column < values.length; column += 1) cells[map[column]!] = values[column];
-    this.batch.push({ line, cells });
+    this.batch.push({ line, cells, plain });
   }
 
   private run(text: string, final: boolean, callback: TransformCallback): void {

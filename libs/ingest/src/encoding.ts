@@ -146,12 +146,26 @@ function firstNonAscii(bytes: Uint8Array): number {
   return -1;
 }
 
+/**
+ * GB18030 bytes (already validated) to text: the platform's decoder (ICU, WHATWG mapping, which
+ * follows GB18030-2022) is about twice as fast as iconv-lite; iconv-lite stands in on a Node built
+ * without full ICU.
+ */
+const gbDecode: (bytes: Uint8Array) => string = (() => {
+  try {
+    const decoder = new TextDecoder('gb18030');
+    return (bytes: Uint8Array) => decoder.decode(bytes);
+  } catch {
+    return (bytes: Uint8Array) => iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'gb18030');
+  }
+})();
+
 /** Bytes of non-ASCII content looked at before `auto` commits to an encoding. */
 export const DETECTION_WINDOW = 64 * 1024;
 
 /**
- * Decodes a byte stream strictly into UTF-8 bytes (what the parsers read), hashing the decoded
- * content (SHA-256) on the way.
+ * Decodes a byte stream strictly into text (string chunks, what the parsers read), hashing the
+ * decoded content (SHA-256 of its UTF-8 form) on the way.
  *
  * `auto`: ASCII is the same in both encodings, so ASCII passes through at once; from the first
  * non-ASCII byte on, up to DETECTION_WINDOW bytes are held and tried as strict UTF-8, then as
@@ -167,11 +181,10 @@ export class StrictDecoder extends Transform {
   private started = false;
   private readonly hash: Hash = createHash('sha256');
   private digest: string | null = null;
-  /** Bytes of decoded output so far. */
-  decodedBytes = 0;
+  private readonly utf8 = new TextDecoder('utf-8');
 
   constructor(private readonly requested: RequestedEncoding) {
-    super({ highWaterMark: 64 * 1024 });
+    super({ writableHighWaterMark: 64 * 1024, readableObjectMode: true, readableHighWaterMark: 8 });
     this.chosen = requested === 'auto' ? null : requested;
   }
 
@@ -250,7 +263,7 @@ export class StrictDecoder extends Transform {
     const complete = bytes.subarray(0, scan.complete);
     if (complete.length > 0) {
       if (this.chosen === 'utf-8') this.output(complete);
-      else this.output(Buffer.from(iconv.decode(complete, 'gb18030'), 'utf8'));
+      else this.outputText(gbDecode(complete));
     }
     if (scan.complete < bytes.length) this.hold(bytes.subarray(scan.complete), base + scan.complete);
   }
@@ -286,10 +299,16 @@ export class StrictDecoder extends Transform {
     this.carryOffset = base;
   }
 
+  /** UTF-8 bytes (validated, whole characters) out as text. */
   private output(bytes: Buffer): void {
     if (bytes.length === 0) return;
     this.hash.update(bytes);
-    this.decodedBytes += bytes.length;
-    this.push(bytes);
+    this.push(this.utf8.decode(bytes));
+  }
+
+  private outputText(text: string): void {
+    if (text.length === 0) return;
+    this.hash.update(text, 'utf8');
+    this.push(text);
   }
 }

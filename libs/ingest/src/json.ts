@@ -59,19 +59,20 @@ export class NdjsonRowStream extends Transform {
   private text = '';
   private line = 1;
   private readonly keys: KeyMapper;
+  private readonly decoder = new TextDecoder('utf-8');
   private seen = false;
 
   constructor(fields: readonly HeaderField[], private readonly maxRecordSize = MAX_RECORD_SIZE) {
-    super({ readableObjectMode: true, readableHighWaterMark: 4 });
+    super({ readableObjectMode: true, readableHighWaterMark: 4, decodeStrings: false });
     this.keys = new KeyMapper(fields);
   }
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.run(chunk.toString('utf8'), false, callback);
+  override _transform(chunk: string | Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.run(typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true }), false, callback);
   }
 
   override _flush(callback: TransformCallback): void {
-    this.run('', true, callback);
+    this.run(this.decoder.decode(), true, callback);
   }
 
   private run(chunk: string, final: boolean, callback: TransformCallback): void {
@@ -125,6 +126,7 @@ export class JsonArrayRowStream extends Transform {
   private line = 1;
   private expectComma = false;
   private readonly keys: KeyMapper;
+  private readonly decoder = new TextDecoder('utf-8');
   // Element scanning state, kept across chunks.
   private elementStart = -1;
   private elementLine = 1;
@@ -135,16 +137,16 @@ export class JsonArrayRowStream extends Transform {
   private started = false;
 
   constructor(fields: readonly HeaderField[], private readonly maxRecordSize = MAX_RECORD_SIZE) {
-    super({ readableObjectMode: true, readableHighWaterMark: 4 });
+    super({ readableObjectMode: true, readableHighWaterMark: 4, decodeStrings: false });
     this.keys = new KeyMapper(fields);
   }
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.run(chunk.toString('utf8'), false, callback);
+  override _transform(chunk: string | Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.run(typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true }), false, callback);
   }
 
   override _flush(callback: TransformCallback): void {
-    this.run('', true, callback);
+    this.run(this.decoder.decode(), true, callback);
   }
 
   private run(chunk: string, final: boolean, callback: TransformCallback): void {

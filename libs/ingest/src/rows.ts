@@ -1,7 +1,7 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { IngestFailure } from './failure.js';
 import type { HeaderProblem } from './header.js';
-import { converterFor, Rejection, type ConvertibleField, type Converter } from './values.js';
+import { converterFor, type ConvertibleField, type Converter } from './values.js';
 
 /**
  * One record as a reader found it: its line (CSV/NDJSON line, XLSX row, position in a JSON array)
@@ -12,6 +12,8 @@ export interface RawRow {
   line: number;
   cells: unknown[] | null;
   problem?: string;
+  /** The reader knows that no text value needs COPY escaping (see Converter). */
+  plain?: boolean;
 }
 
 /** One refused value or row, as reported to the uploader. */
@@ -108,22 +110,24 @@ export class CopyEncoder extends Transform {
     let out = '';
     const converters = this.converters;
     const count = converters.length;
-    const values: string[] = new Array(count);
     for (const row of batch) {
       this.rowsRead += 1;
-      if (!row.cells) {
+      const cells = row.cells;
+      if (!cells) {
         this.errors.rejectedRows += 1;
         this.errors.add({ line: row.line, field: null, reason: row.problem ?? 'cannot be read as a row' });
         continue;
       }
+      const plain = row.plain === true;
+      let line = '';
       let refused = false;
       for (let i = 0; i < count; i += 1) {
-        const converted = converters[i]!(row.cells[i]);
-        if (converted instanceof Rejection) {
+        const converted = converters[i]!(cells[i], plain);
+        if (converted === null) line += '\t\\N';
+        else if (typeof converted === 'string') line += `\t${converted}`;
+        else {
           refused = true;
           this.errors.add({ line: row.line, field: this.names[i]!, reason: converted.reason });
-        } else {
-          values[i] = converted === null ? '\\N' : converted;
         }
       }
       if (refused) {
@@ -132,7 +136,7 @@ export class CopyEncoder extends Transform {
       }
       this.rowsAccepted += 1;
       this.lines.record(this.rowsAccepted, row.line);
-      out += `${this.rowsAccepted}\t${values.join('\t')}\n`;
+      out += `${this.rowsAccepted}${line}\n`;
       if (out.length >= FLUSH_AT) {
         this.push(out);
         out = '';

@@ -7,7 +7,11 @@ export class Rejection {
 
 /** A converted value as PostgreSQL COPY text (already escaped), null for SQL NULL, or a refusal. */
 export type Converted = string | null | Rejection;
-export type Converter = (value: unknown) => Converted;
+/**
+ * `plain`: the reader vouches that text values hold nothing COPY must escape (no backslash, tab,
+ * CR, LF or NUL), so text passes as it is: the per-value check is the hot path of a large upload.
+ */
+export type Converter = (value: unknown, plain?: boolean) => Converted;
 
 export interface ConvertibleField {
   name: string;
@@ -50,7 +54,20 @@ const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d{1,4})?$/;
 const BIGINT_MIN = -(2n ** 63n);
 const BIGINT_MAX = 2n ** 63n - 1n;
 
+/** Up to 15 digits with an optional minus: exact, in range, and already what PostgreSQL reads. */
+function plainInteger(text: string): boolean {
+  const length = text.length;
+  let start = text.charCodeAt(0) === 45 ? 1 : 0;
+  if (length === start || length - start > 15) return false;
+  for (; start < length; start += 1) {
+    const code = text.charCodeAt(start);
+    if (code < 48 || code > 57) return false;
+  }
+  return true;
+}
+
 export function toInteger(value: unknown): Converted {
+  if (typeof value === 'string' && plainInteger(value)) return value;
   if (typeof value === 'number') {
     if (Number.isSafeInteger(value)) return String(value);
     return new Rejection(Number.isInteger(value) ? `${value} is too large to be exact; send it as text` : `${value} is not a whole number`);
@@ -66,6 +83,7 @@ export function toInteger(value: unknown): Converted {
 }
 
 export function toDecimal(value: unknown): Converted {
+  if (typeof value === 'string' && DECIMAL.test(value)) return value.charCodeAt(0) === 43 ? value.slice(1) : value;
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : new Rejection(`${value} is not a number`);
   if (typeof value !== 'string') return new Rejection(`expected a number, got ${describe(value)}`);
   let text = normalised(value);
@@ -78,6 +96,10 @@ const TRUE_WORDS = new Set(['是', 'true', '1']);
 const FALSE_WORDS = new Set(['否', 'false', '0']);
 
 export function toBoolean(value: unknown): Converted {
+  if (typeof value === 'string') {
+    if (TRUE_WORDS.has(value)) return 't';
+    if (FALSE_WORDS.has(value)) return 'f';
+  }
   if (typeof value === 'boolean') return value ? 't' : 'f';
   if (value === 1 || value === 0) return value === 1 ? 't' : 'f';
   if (typeof value !== 'string') return new Rejection(`expected 是/否, true/false or 1/0, got ${describe(value)}`);
@@ -95,8 +117,25 @@ const DATE_PATTERNS: RegExp[] = [
   /^(\d{4})(\d{2})(\d{2})/,
 ];
 
+const MONTH_DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function daysIn(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month !== 2) return MONTH_DAYS[month]!;
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+}
+
+const digit = (text: string, at: number): number => {
+  const code = text.charCodeAt(at) - 48;
+  return code >= 0 && code <= 9 ? code : -1000;
+};
+
+/** YYYY-MM-DD at the start of `text` (the common case, checked without a regular expression), or null. */
+function isoDateAt(text: string): boolean {
+  if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return false;
+  const year = digit(text, 0) * 1000 + digit(text, 1) * 100 + digit(text, 2) * 10 + digit(text, 3);
+  const month = digit(text, 5) * 10 + digit(text, 6);
+  const day = digit(text, 8) * 10 + digit(text, 9);
+  return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysIn(year, month);
 }
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
@@ -120,6 +159,7 @@ const DATE_FORMATS = '2024-01-31, 2024/1/31, 2024.1.31, 2024年1月31日 or 2024
 
 /** Dates in the common Chinese formats; a time of exactly midnight may follow (database exports). */
 export function toDate(value: unknown): Converted {
+  if (typeof value === 'string' && value.length === 10 && isoDateAt(value)) return value;
   if (typeof value !== 'string') return new Rejection(`expected a date (${DATE_FORMATS}), got ${describe(value)}`);
   const text = normalised(value);
   const date = leadingDate(text);
@@ -138,7 +178,10 @@ const TIME = /^(?:T|\s+)?(\d{1,2})(?::(\d{2})(?::(\d{2})(\.\d{1,6})?)?|时(?:(\d
  * Date and time; without a zone the time is China Standard Time (+08:00, no daylight saving since
  * 1991), which is what government systems here record. The output carries its offset explicitly.
  */
+const PLAIN_TIME = /^ (?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d$/;
+
 export function toDateTime(value: unknown): Converted {
+  if (typeof value === 'string' && value.length === 19 && isoDateAt(value) && PLAIN_TIME.test(value.slice(10))) return `${value}+08:00`;
   if (typeof value !== 'string') return new Rejection(`expected a date and time such as 2024-01-31 08:30:00, got ${describe(value)}`);
   const text = normalised(value);
   const date = leadingDate(text);
@@ -196,13 +239,25 @@ const BY_TYPE: Record<FieldType, Converter> = {
 
 const REQUIRED = new Rejection('is required: the field is not nullable');
 
-/** The converter for one field, nullability included. */
+/** The converter for one field, nullability included (a blank cell is a null). */
 export function converterFor(field: ConvertibleField): Converter {
+  const blank = field.nullable ? null : REQUIRED;
+  if (field.type === FieldType.STRING) {
+    return (value, plain) => {
+      if (typeof value === 'string') {
+        if (value === '') return blank;
+        return plain ? value : copyText(value);
+      }
+      return value === null || value === undefined ? blank : toText(value);
+    };
+  }
   const convert = BY_TYPE[field.type];
-  const text = field.type === FieldType.STRING;
-  return (value: unknown) => {
-    if (isBlank(value, text)) return field.nullable ? null : REQUIRED;
-    return convert(value);
+  return (value) => {
+    if (value === null || value === undefined || value === '') return blank;
+    const converted = convert(value);
+    // Whitespace alone is a blank cell too; looked at only when the value was refused.
+    if (converted instanceof Rejection && isBlank(value, false)) return blank;
+    return converted;
   };
 }
 
