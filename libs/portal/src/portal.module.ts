@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CatalogueModule } from '@causeway/catalogue';
 import { IdentityModule } from '@causeway/identity';
+import { PolicyModule } from '@causeway/policy';
 import { CkanController, CkanExceptionFilter } from './ckan/ckan.controller.js';
 import { CkanService } from './ckan/ckan.service.js';
 import { DatastoreService } from './ckan/datastore.service.js';
@@ -19,7 +20,7 @@ import { OpenRowsService } from './rows/open-rows.service.js';
  * page, for anonymous callers, over OPEN datasets' PUBLIC fields only.
  */
 @Module({
-  imports: [CatalogueModule, IdentityModule],
+  imports: [CatalogueModule, IdentityModule, PolicyModule],
   controllers: [CkanController, OpenDataController],
   providers: [
     { provide: PortalSettings, useFactory: () => loadPortalSettings() },

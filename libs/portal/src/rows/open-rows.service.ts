@@ -3,16 +3,18 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { CatalogueService } from '@causeway/catalogue';
 import { CausewayError, ErrorCode } from '@causeway/core';
 import { DatabaseServer } from '@causeway/database';
+import { PolicyService } from '@causeway/policy';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import type { OpenDataset, OpenVersion } from '../open-dataset.js';
 import { countSql, exportSql, pageSql, pageTextSql, type ReadableColumn, type RowQuery } from './row-sql.js';
 
 /**
- * The portal's only reader of dataset rows. It applies the anonymous policy of ARCHITECTURE §3
- * rule 6 itself (an OPEN dataset's PUBLIC fields, all rows, no masks) because the exchange
- * engine does not yet offer a read for an anonymous principal; when it does, this module is the
- * one to move onto it.
+ * The portal's only reader of dataset rows. The columns it reads are those the policy engine
+ * grants the anonymous principal (ARCHITECTURE §3 rule 6, PolicyService.openFields) and that the
+ * portal's own view lists as public: both must admit a column. The SQL itself is the portal's,
+ * because the exchange engine has no streaming read for an anonymous principal yet; when it has,
+ * this module is the one to move onto it.
  */
 
 /** Where an anonymous read may go: one version's table and the columns it may read there. */
@@ -46,6 +48,7 @@ export class OpenRowsService implements OnApplicationShutdown {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly catalogue: CatalogueService,
+    private readonly policy: PolicyService,
     server: DatabaseServer,
   ) {
     this.exportPool = new pg.Pool({
@@ -69,9 +72,12 @@ export class OpenRowsService implements OnApplicationShutdown {
     const stored = await this.catalogue.versionFields(version.id);
     if (!stored) return null;
     const storedTypes = new Map(stored.fields.map((field) => [field.name, field.type]));
+    const anonymous = new Set(await this.policy.openFields(dataset.code));
     // A public field the version was not loaded with has no column there; a column the catalogue
-    // no longer lists as public is not read.
-    const columns = dataset.fields.filter((field) => storedTypes.has(field.name)).map((field) => ({ name: field.name, type: storedTypes.get(field.name)! }));
+    // no longer lists as public, or the policy does not open to the public, is not read.
+    const columns = dataset.fields
+      .filter((field) => storedTypes.has(field.name) && anonymous.has(field.name))
+      .map((field) => ({ name: field.name, type: storedTypes.get(field.name)! }));
     return columns.length > 0 ? { dataset, version, tableName: stored.tableName, columns } : null;
   }
 
