@@ -552,6 +552,15 @@ describe('open-data portal', () => {
       expect(hostile.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     });
 
+    it('resolves the feed’s organization IRIs to the page narrowed to that publisher', async () => {
+      const redirect = await gateway.http('GET', '/open/organizations/DG-HEALTH');
+      expect(redirect.status).toBe(303);
+      expect(redirect.headers.location).toBe('/open?org=dg-health');
+      const narrowed = await gateway.http('GET', '/open?org=dg-health');
+      expect(narrowed.body).toContain('医疗机构开放数据');
+      expect(narrowed.body).not.toContain('企业登记开放数据');
+    });
+
     it('gives each open dataset a landing page with its public fields only', async () => {
       const page = await gateway.http('GET', `/open/datasets/${OPEN_CODE}`);
       expect(page.status).toBe(200);

@@ -29,7 +29,19 @@ export class OpenDataController {
   /** The open data page: search and download links (server-rendered, no scripts). */
   @Get('open')
   async page(@Ctx() ctx: RequestContext, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
-    return sendAnswer(reply, await this.pages.list(ctx, queryValue(request, 'q'), queryValue(request, 'page')));
+    return sendAnswer(reply, await this.pages.list(ctx, queryValue(request, 'q'), queryValue(request, 'page'), queryValue(request, 'org')));
+  }
+
+  /** A publisher's IRI in the DCAT feed: its datasets on the page. */
+  @Get('open/organizations/:code')
+  organization(@Param('code') code: string, @Res() reply: FastifyReply): FastifyReply {
+    return reply.redirect(`/open?${new URLSearchParams({ org: code.toLowerCase() }).toString()}`, 303);
+  }
+
+  /** A theme's IRI in the DCAT feed: the datasets of that 主题 on the page. */
+  @Get('open/themes/:theme')
+  theme(@Param('theme') theme: string, @Res() reply: FastifyReply): FastifyReply {
+    return reply.redirect(`/open?${new URLSearchParams({ q: theme }).toString()}`, 303);
   }
 
   @Get('catalog.jsonld')

@@ -13,8 +13,10 @@ const PER_PAGE = 50;
 export class OpenPageService {
   constructor(private readonly catalogue: OpenCatalogueService) {}
 
-  async list(ctx: RequestContext, q: string | undefined, pageParam: string | undefined): Promise<HttpAnswer> {
+  /** The list, searched by words and optionally narrowed to one publisher (its CKAN name, e.g. dg-amr). */
+  async list(ctx: RequestContext, q: string | undefined, pageParam: string | undefined, organization?: string): Promise<HttpAnswer> {
     const query = (q ?? '').slice(0, 200).trim();
+    const org = organization && /^[a-z0-9][a-z0-9_-]{0,31}$/.test(organization.toLowerCase()) ? organization.toLowerCase() : undefined;
     const page = pageParam && /^[1-9]\d{0,5}$/.test(pageParam) ? Number(pageParam) : 1;
     const all = await this.catalogue.list(ctx);
     // A visitor types words, not Solr syntax: each word must appear; characters Solr would read
@@ -26,13 +28,13 @@ export class OpenPageService {
       .join(' ');
     let found;
     try {
-      found = searchPackages(all, { q: words || undefined, fq: [], rows: PER_PAGE, start: (page - 1) * PER_PAGE, facetFields: [], facetLimit: 0, facetMinCount: 1 });
+      found = searchPackages(all, { q: words || undefined, fq: org ? [`organization:"${org}"`] : [], rows: PER_PAGE, start: (page - 1) * PER_PAGE, facetFields: [], facetLimit: 0, facetMinCount: 1 });
     } catch (error) {
       if (!(error instanceof CkanError)) throw error;
       found = { count: 0, datasets: [] };
     }
     const pages = Math.max(1, Math.ceil(found.count / PER_PAGE));
-    return { status: 200, headers: PAGE_HEADERS, body: renderListPage({ q: query, total: found.count, page, pages, datasets: found.datasets }) };
+    return { status: 200, headers: PAGE_HEADERS, body: renderListPage({ q: query, org, total: found.count, page, pages, datasets: found.datasets }) };
   }
 
   /** A dataset's landing page; null when the portal does not list it. */

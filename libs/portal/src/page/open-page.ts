@@ -68,7 +68,7 @@ function meta(dataset: OpenDataset): SafeHtml {
   const licence = licenceInfo(dataset.license);
   const parts: Part[] = [
     html`资源代码 <code>${dataset.code}</code>`,
-    dataset.publisher ? html` · 提供方 ${dataset.publisher.title}` : null,
+    dataset.publisher ? html` · 提供方 <a href="/open?org=${dataset.publisher.name}">${dataset.publisher.title}</a>` : null,
     html` · 分类 ${dataset.category}`,
     dataset.theme ? html` · 主题 ${dataset.theme}` : null,
     html` · 更新周期 ${UPDATE_CYCLE_ZH[dataset.updateCycle]}`,
@@ -87,6 +87,8 @@ function downloads(dataset: OpenDataset): SafeHtml {
 
 export interface ListPage {
   q: string;
+  /** The publisher the list is narrowed to (CKAN organization name), if any. */
+  org?: string;
   total: number;
   page: number;
   pages: number;
@@ -95,10 +97,10 @@ export interface ListPage {
 
 /** The /open page: search box, the open datasets with their download links, paging. */
 export function renderListPage(view: ListPage): string {
-  const pageHref = (page: number) => `/open?${new URLSearchParams({ ...(view.q ? { q: view.q } : {}), page: String(page) }).toString()}`;
+  const pageHref = (page: number) => `/open?${new URLSearchParams({ ...(view.q ? { q: view.q } : {}), ...(view.org ? { org: view.org } : {}), page: String(page) }).toString()}`;
   const body = html`<header><h1>公共数据开放目录<span lang="en">Open data catalogue</span></h1>
-<form method="get" action="/open" role="search"><label for="q" hidden>搜索 Search</label><input type="search" id="q" name="q" value="${view.q}" placeholder="搜索数据集 Search datasets" maxlength="200"><button type="submit">搜索 Search</button></form>
-<p class="meta">${view.q ? html`“${view.q}”：` : ''}共 ${view.total} 个数据集 · ${view.total} dataset${view.total === 1 ? '' : 's'}</p></header>
+<form method="get" action="/open" role="search"><label for="q" hidden>搜索 Search</label><input type="search" id="q" name="q" value="${view.q}" placeholder="搜索数据集 Search datasets" maxlength="200">${view.org ? html`<input type="hidden" name="org" value="${view.org}">` : ''}<button type="submit">搜索 Search</button></form>
+<p class="meta">${view.org ? html`提供方 <code>${view.org}</code>（<a href="/open">全部 All</a>）· ` : ''}${view.q ? html`“${view.q}”：` : ''}共 ${view.total} 个数据集 · ${view.total} dataset${view.total === 1 ? '' : 's'}</p></header>
 <main>${
     view.datasets.length === 0
       ? html`<p>没有找到数据集。No dataset found.</p>`
