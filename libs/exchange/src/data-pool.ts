@@ -62,10 +62,11 @@ export class DataPool implements OnModuleDestroy {
     this.maxWaiting = config.EXCHANGE_POOL_SIZE * 8;
   }
 
-  async query<T extends Record<string, unknown>>(sql: string, values: unknown[]): Promise<T[]> {
+  /** Runs one statement; rows come as arrays in the statement's column order (no per-row objects). */
+  async query(sql: string, values: unknown[]): Promise<unknown[][]> {
     if (this.pool.waitingCount >= this.maxWaiting) throw rateLimited('The exchange is busy: retry in a moment');
     try {
-      return (await this.pool.query<T>({ text: sql, values })).rows;
+      return (await this.pool.query<unknown[]>({ text: sql, values, rowMode: 'array' })).rows;
     } catch (error) {
       const problem = error as Error & { code?: string };
       if (problem.code === '57014') throw rateLimited('The query ran longer than the exchange allows: narrow it with where or a smaller first, then retry');

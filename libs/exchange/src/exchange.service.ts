@@ -157,26 +157,32 @@ export class ExchangeService {
       withTotal: args.totalCount === true,
     });
     const rows = await this.pool.query(statement.sql, statement.values);
-    const totalCount = args.totalCount ? Number(rows[0]?._total ?? 0) : null;
-    const pageRows = (args.totalCount ? rows.filter((row) => row._r !== null) : rows).slice(0, first + 1);
+    const at = (column: string) => statement.columns.indexOf(column);
+    const rowAt = at('_r');
+    const totalCount = args.totalCount ? Number(rows[0]?.[at('_total')] ?? 0) : null;
+    const pageRows = (args.totalCount ? rows.filter((row) => row[rowAt] !== null) : rows).slice(0, first + 1);
     const hasNextPage = pageRows.length > first;
     if (hasNextPage) pageRows.pop();
 
+    // The row mapper: the plan's decisions resolved to column positions once, then applied per cell.
     const mask: MaskContext = { hashKey: this.hashKey, hashScope: ctx.principal.departmentId ?? 'anonymous' };
     const fields = plan.fields;
+    const valueAt = fields.map((_, index) => at(`c${index}`));
+    const flagAt = fields.map((_, index) => at(`f${index}`));
     const nodes = pageRows.map((row) => {
       const node: Record<string, unknown> = {};
       for (let index = 0; index < fields.length; index += 1) {
         const field = fields[index]!;
-        const value = row[`c${index}`];
-        const clear = field.level === 'CLEAR' || (field.level === 'MIXED' && row[`f${index}`] === true);
+        const value = row[valueAt[index]!];
+        const clear = field.level === 'CLEAR' || (field.level === 'MIXED' && row[flagAt[index]!] === true);
         node[field.name] = clear ? value : maskValue(field.mask, field.type, value, mask);
       }
       return node;
     });
+    const orderAt = orderBy.map((_, key) => at(`o${key}`));
     const cursorOf = (index: number) => {
       const row = pageRows[index]!;
-      const position = { v: orderBy.map((_, key) => row[`o${key}`] ?? null), r: String(row._r) };
+      const position = { v: orderAt.map((column) => row[column] ?? null), r: String(row[rowAt]) };
       return this.cursors.encode(scope, position);
     };
     let edges: RecordEdgeValue[] | null = null;
@@ -235,19 +241,20 @@ export class ExchangeService {
     const statement = aggregateStatement({ tableName: version.tableName, types: version.types, rowScope: plan.rowScope, where: where.cond, groupBy, metrics, maxGroups: MAX_GROUPS });
     const rows = await this.pool.query(statement.sql, statement.values);
     if (rows.length > MAX_GROUPS) throw badInput('groupBy', `makes more than ${MAX_GROUPS} groups: group by fewer fields or narrow with where`);
+    const at = (column: string) => statement.columns.indexOf(column);
     let suppressedGroups = 0;
     const groups: AggregateAnswer['groups'] = [];
     for (const row of rows) {
-      const count = Number(row._n);
+      const count = Number(row[at('_n')]);
       // Statistics that could single out a person are not served under an aggregate-only grant.
       if (plan.minGroupSize > 0 && count < plan.minGroupSize) {
         suppressedGroups += 1;
         continue;
       }
       groups.push({
-        key: Object.fromEntries(groupBy.map((field, index) => [field, row[`g${index}`] ?? null])),
+        key: Object.fromEntries(groupBy.map((field, index) => [field, row[at(`g${index}`)] ?? null])),
         count,
-        metrics: metrics.map((metric, index) => ({ fn: metric.fn, field: metric.field, value: row[`m${index}`] ?? null })),
+        metrics: metrics.map((metric, index) => ({ fn: metric.fn, field: metric.field, value: row[at(`m${index}`)] ?? null })),
       });
     }
     event.rowsReturned = groups.length;

@@ -7,7 +7,9 @@ import { createHmac } from 'node:crypto';
  * consumer department), so that a masked answer does not change unless the clear value does.
  */
 
-const chars = (text: string): string[] => Array.from(text);
+/** Characters (code points); the common case, text without surrogate pairs, avoids Array.from. */
+const SURROGATE = /[\uD800-\uDFFF]/;
+const chars = (text: string): string[] => (SURROGATE.test(text) ? Array.from(text) : text.split(''));
 const stars = (count: number): string => '*'.repeat(Math.max(count, 0));
 
 /** 440101199001011234 → 4401**********1234 */
@@ -55,8 +57,8 @@ export function maskLast4(value: string): string {
 export function yearOnly(value: unknown): string | null {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : String(value.getUTCFullYear());
   if (typeof value === 'string') {
-    const match = /^(\d{4})/.exec(value);
-    return match ? match[1]! : null;
+    const year = value.slice(0, 4);
+    return /^\d{4}$/.test(year) ? year : null;
   }
   return null;
 }

@@ -84,6 +84,8 @@ export interface RecordsStatementInput {
 export interface Statement {
   sql: string;
   values: unknown[];
+  /** Result column names in order (rows may be read as arrays). */
+  columns: string[];
 }
 
 /**
@@ -97,11 +99,19 @@ export function recordsStatement(input: RecordsStatementInput): Statement {
   const filter = input.where.kind === 'true' ? null : compileCondition(input.where, { fields: input.types, alias: 't', params });
   const base = [scope === 'true' ? null : scope, filter].filter((part): part is string => part !== null);
   const select = ['t._row as _r'];
+  const columns = ['_r'];
   input.fields.forEach((field, index) => {
     select.push(`${col(field.name)} as c${index}`);
-    if (field.level === 'MIXED' && field.clearWhen) select.push(`${compileScope(field.clearWhen, input.types, params)} as f${index}`);
+    columns.push(`c${index}`);
+    if (field.level === 'MIXED' && field.clearWhen) {
+      select.push(`${compileScope(field.clearWhen, input.types, params)} as f${index}`);
+      columns.push(`f${index}`);
+    }
   });
-  input.orderBy.forEach((key, index) => select.push(`${col(key.field)} as o${index}`));
+  input.orderBy.forEach((key, index) => {
+    select.push(`${col(key.field)} as o${index}`);
+    columns.push(`o${index}`);
+  });
   const order = [
     ...input.orderBy.map((key) => `${col(key.field)} ${key.direction === 'ASC' ? 'asc nulls last' : 'desc nulls first'}`),
     't._row asc',
@@ -111,12 +121,13 @@ export function recordsStatement(input: RecordsStatementInput): Statement {
   const where = (parts: string[]) => (parts.length > 0 ? ` where ${parts.join(' and ')}` : '');
   const limit = params.add(input.first + 1, 'int');
   const page = `select ${select.join(', ')} from ${table} t${where(conditions)} order by ${order} limit ${limit}`;
-  if (!input.withTotal) return { sql: page, values: params.values };
+  if (!input.withTotal) return { sql: page, values: params.values, columns };
   // One statement: the count (without the keyset) and the page; an empty page still carries the count.
   const outerOrder = [...input.orderBy.map((key, index) => `p.o${index} ${key.direction === 'ASC' ? 'asc nulls last' : 'desc nulls first'}`), 'p._r asc'].join(', ');
   return {
     sql: `select n._total, p.* from (select count(*) as _total from ${table} t${where(base)}) n left join lateral (${page}) p on true order by ${outerOrder}`,
     values: params.values,
+    columns: ['_total', ...columns],
   };
 }
 
@@ -173,6 +184,7 @@ export function aggregateStatement(input: AggregateStatementInput): Statement {
   ];
   const grouping = input.groupBy.length > 0 ? ` group by ${input.groupBy.map((_, index) => index + 1).join(', ')} order by ${input.groupBy.map((_, index) => `${index + 1} asc nulls last`).join(', ')}` : '';
   const limit = params.add(input.maxGroups + 1, 'int');
-  return { sql: `select ${select.join(', ')} from ${table} t where ${parts.filter((part) => part !== 'true').join(' and ') || 'true'}${grouping} limit ${limit}`, values: params.values };
+  const columns = [...input.groupBy.map((_, index) => `g${index}`), '_n', ...input.metrics.map((_, index) => `m${index}`)];
+  return { sql: `select ${select.join(', ')} from ${table} t where ${parts.filter((part) => part !== 'true').join(' and ') || 'true'}${grouping} limit ${limit}`, values: params.values, columns };
 }
 

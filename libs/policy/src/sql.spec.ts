@@ -33,7 +33,7 @@ describe('compileCondition: conditions to parameterised SQL', () => {
   });
 
   it('never writes a value into the SQL text, whatever it contains', () => {
-    const attacks = ["x' or '1'='1", "'; drop table access_grant; --", '$$ or true $$', '\\', "x'::text) or (true"];
+    const attacks = ["x' or '1'='1", "'; drop table access_grant; --", '$$ or true $$', '\\x', "x'::text) or (true"];
     for (const attack of attacks) {
       const { sql, values } = compile({ name: { eq: attack }, _or: [{ name: { like: attack } }, { name: { in: [attack] } }] });
       expect(sql).not.toContain(attack);
