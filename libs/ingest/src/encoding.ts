@@ -141,6 +141,12 @@ export function scanGb18030(bytes: Uint8Array, final: boolean, gbkOnly = false):
   return { invalidAt: -1, complete: n };
 }
 
+function countNonAscii(bytes: Uint8Array): number {
+  let count = 0;
+  for (let i = 0; i < bytes.length; i += 1) if (bytes[i]! >= 0x80) count += 1;
+  return count;
+}
+
 function firstNonAscii(bytes: Uint8Array): number {
   for (let i = 0; i < bytes.length; i += 1) if (bytes[i]! >= 0x80) return i;
   return -1;
@@ -185,7 +191,8 @@ export class StrictDecoder extends Transform {
 
   constructor(private readonly requested: RequestedEncoding) {
     super({ writableHighWaterMark: 64 * 1024, readableObjectMode: true, readableHighWaterMark: 8 });
-    this.chosen = requested === 'auto' ? null : requested;
+    // GBK and GB18030 are decided on the first window too: see detect().
+    this.chosen = requested === 'utf-8' ? 'utf-8' : null;
   }
 
   /** The encoding in use (`utf-8` for a file that is all ASCII). */
@@ -229,11 +236,11 @@ export class StrictDecoder extends Transform {
       }
       this.started = true;
       if (bytes.length >= 3 && bytes.subarray(0, 3).equals(UTF8_BOM)) {
-        if (this.chosen === 'gbk' || this.chosen === 'gb18030') {
+        if (this.requested === 'gbk' || this.requested === 'gb18030') {
           throw new EncodingError(
-            `The file starts with a UTF-8 byte-order mark but encoding=${this.chosen} was asked for; upload it with encoding=auto or utf-8`,
+            `The file starts with a UTF-8 byte-order mark but encoding=${this.requested} was asked for; upload it with encoding=auto or utf-8`,
             0,
-            { [this.chosen]: 0 },
+            { [this.requested]: 0 },
           );
         }
         this.chosen = 'utf-8';
@@ -270,6 +277,15 @@ export class StrictDecoder extends Transform {
 
   private detect(window: Buffer, base: number, final: boolean): DecodedEncoding {
     const asUtf8 = scanUtf8(window, final);
+    if (this.requested === 'gbk' || this.requested === 'gb18030') {
+      // UTF-8 Chinese is often structurally valid GBK: decoding it so would be a silent mis-decode.
+      if (asUtf8.invalidAt === -1 && countNonAscii(window) >= 16) {
+        throw new EncodingError(`encoding=${this.requested} was asked for, but the file reads as UTF-8; upload it with encoding=auto or utf-8`, base, { [this.requested]: base });
+      }
+      const scan = scanGb18030(window, final, this.requested === 'gbk');
+      if (scan.invalidAt >= 0) throw this.undecodable(this.requested, base + scan.invalidAt, final && scan.invalidAt >= window.length - 4);
+      return this.requested;
+    }
     if (asUtf8.invalidAt === -1) return 'utf-8';
     const asGb = scanGb18030(window, final);
     if (asGb.invalidAt === -1) return 'gb18030';
