@@ -1,6 +1,6 @@
-import { Args, Int, Query, Resolver } from '@nestjs/graphql';
+import { Args, GraphQLISODateTime, Int, Query, Resolver } from '@nestjs/graphql';
 import { Ctx, DEFAULT_PAGE_SIZE, Role, Roles, type RequestContext } from '@causeway/core';
-import { GraphQLISODateTime } from '@nestjs/graphql';
+import { Audited } from './audit.interceptor.js';
 import { AuditQueryService } from './audit-query.service.js';
 import { AuditChainStatus, AuditEventConnection, AuditFilter, AuditGroupBy, AuditSummaryRow } from './dto.js';
 
@@ -12,6 +12,8 @@ export class AuditResolver {
     description: 'Audit events, newest first. City auditors see all; a department’s auditors see events touching their department (as consumer or provider).',
   })
   @Roles(Role.AUDITOR, Role.ADMIN)
+  // Reading the trail (who looked at whom) is on the record too.
+  @Audited('audit.events')
   auditEvents(
     @Ctx() ctx: RequestContext,
     @Args('filter', { nullable: true }) filter?: AuditFilter,
@@ -23,6 +25,7 @@ export class AuditResolver {
 
   @Query(() => [AuditSummaryRow], { description: 'Event counts in a period, grouped by any of DEPARTMENT, DATASET, DAY, ACTION.' })
   @Roles(Role.AUDITOR, Role.ADMIN)
+  @Audited('audit.summary')
   auditSummary(
     @Ctx() ctx: RequestContext,
     @Args('groupBy', { type: () => [AuditGroupBy] }) groupBy: AuditGroupBy[],
