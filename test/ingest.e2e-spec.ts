@@ -75,3 +75,54 @@ describe('ingest route (smoke)', () => {
     expect(multipart.json()).toMatchObject({ version: 2, rowCount: 1, format: 'csv', sourceName: 'e.csv', current: true });
   });
 });
+
+describe('retention: dropVersion', () => {
+  let gateway: TestGateway;
+  let steward: string;
+  let consumer: string;
+  const DROP = 'mutation($v: Int!) { dropVersion(dataset: "AMR-ENT", version: $v) { version rowCount current } }';
+  beforeAll(async () => {
+    gateway = await TestGateway.start();
+    await gateway.dataset('DG-AMR', ENTERPRISES);
+    steward = await gateway.person('DG-AMR', 'steward@amr.test', [Role.STEWARD]);
+    consumer = await gateway.client('DG-TAX', 'tax-system');
+    const ctx = await gateway.steward('DG-AMR');
+    const header = 'creditCode,entName,regCapital,estDate,active\n';
+    for (const body of [`${header}A1,甲,,,\n`, `${header}A1,甲,,,\nA2,乙,,,\n`]) {
+      await gateway.get(IngestService).ingest(ctx, 'AMR-ENT', Readable.from([Buffer.from(body)]), { format: 'csv', publish: true });
+    }
+  });
+  afterAll(() => gateway.close());
+
+  const tableExists = async (version: number) => {
+    const dataset = (await gateway.get(CatalogueService).findByCode('AMR-ENT'))!;
+    const client = new pg.Client({ connectionString: gateway.databaseUrl });
+    await client.connect();
+    const found = await client.query('select to_regclass($1) as t', [`causeway_data.d_${dataset.id.replace(/-/g, '')}_v${version}`]);
+    await client.end();
+    return found.rows[0].t !== null;
+  };
+
+  it('drops an old version’s table and leaves the current one alone', async () => {
+    expect(await tableExists(1)).toBe(true);
+    const dropped = await gateway.gql<{ dropVersion: { version: number; rowCount: number; current: boolean } }>(DROP, { v: 1 }, steward);
+    expect(dropped.data?.dropVersion).toEqual({ version: 1, rowCount: 1, current: false });
+    expect(await tableExists(1)).toBe(false);
+    const versions = await gateway.gql<{ dataset: { versions: { version: number }[]; currentVersion: { version: number } } }>('{ dataset(code: "AMR-ENT") { versions { version } currentVersion { version } } }', {}, steward);
+    expect(versions.data?.dataset).toEqual({ versions: [{ version: 2 }], currentVersion: { version: 2 } });
+  });
+
+  it('never drops the current version, nor one already dropped', async () => {
+    const current = await gateway.gql(DROP, { v: 2 }, steward);
+    expect(current.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(current.errors?.[0]?.message).toMatch(/current version/);
+    expect(await tableExists(2)).toBe(true);
+    const again = await gateway.gql(DROP, { v: 1 }, steward);
+    expect(again.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('is for the provider’s stewards only', async () => {
+    const refused = await gateway.gql(DROP, { v: 2 }, consumer);
+    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+});

@@ -70,6 +70,16 @@ export class CatalogueResolver {
     return this.catalogue.publishVersion(ctx, dataset, version);
   }
 
+  @Mutation(() => DatasetVersionDto, { description: 'Retention: drop an old version’s rows. The current version cannot be dropped.' })
+  @Roles(Role.STEWARD)
+  dropVersion(
+    @Ctx() ctx: RequestContext,
+    @Args('dataset') dataset: string,
+    @Args('version', { type: () => Int }) version: number,
+  ): Promise<DatasetVersionDto> {
+    return this.catalogue.dropVersion(ctx, dataset, version);
+  }
+
   @Mutation(() => DatasetDto, { description: 'Retire a dataset: it stays in the catalogue’s history but serves no data.' })
   @Roles(Role.STEWARD)
   retireDataset(@Ctx() ctx: RequestContext, @Args('code') code: string, @Args('reason', { nullable: true }) reason?: string): Promise<DatasetDto> {

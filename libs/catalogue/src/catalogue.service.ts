@@ -192,6 +192,8 @@ export class CatalogueService {
     const dataset = await this.editable(ctx, code);
     if (dataset.status === DatasetStatus.RETIRED) throw badInput('dataset', `${code} is retired; versions of a retired dataset cannot be published`);
     const work = async (tx: EntityManager) => {
+      // Serialised with uploads and dropVersion: a version being dropped is never made current.
+      await tx.query('select id from dataset where id = $1 for update', [dataset.id]);
       const row = await tx.getRepository(DatasetVersionEntity).findOne({ where: { datasetId: dataset.id, version } });
       if (!row || row.droppedAt) throw badInput('version', `${code} has no version ${version}; list its versions with dataset(code) { versions { version } }`);
       if (dataset.currentVersionId === row.id) return;
@@ -212,6 +214,30 @@ export class CatalogueService {
     else await this.db.transaction(work);
     this.changes.next({ datasetId: dataset.id, code, action: 'VERSION_PUBLISHED' });
     return this.require(code);
+  }
+
+  /**
+   * Retention: drops an old version's rows (its table) and marks the version dropped. The current
+   * version is never dropped. A query still reading the old table holds its lock until it ends,
+   * so DROP waits for it.
+   */
+  async dropVersion(ctx: RequestContext, code: string, version: number): Promise<DatasetVersionDto> {
+    const dataset = await this.editable(ctx, code);
+    const dropped = await this.db.transaction(async (tx) => {
+      await tx.query('select id from dataset where id = $1 for update', [dataset.id]);
+      const current = (await tx.getRepository(DatasetEntity).findOne({ where: { id: dataset.id } }))!.currentVersionId;
+      const row = await tx.getRepository(DatasetVersionEntity).findOne({ where: { datasetId: dataset.id, version } });
+      if (!row || row.droppedAt) throw badInput('version', `${code} has no version ${version}; list its versions with dataset(code) { versions { version } }`);
+      if (row.id === current) throw badInput('version', `version ${version} is the current version of ${code}; publish another version before dropping it`);
+      await tx.query(`drop table if exists ${row.tableName.split('.').map((part) => `"${part.replace(/"/g, '""')}"`).join('.')}`);
+      row.droppedAt = new Date();
+      await tx.getRepository(DatasetVersionEntity).update(row.id, { droppedAt: row.droppedAt });
+      await this.recordChange(tx, ctx, dataset.id, 'VERSION_DROPPED', { version, rows: row.rowCount });
+      await this.audited(ctx, 'dataset.drop-version', code, { rows: row.rowCount }, version);
+      return this.versionDto(row, current);
+    });
+    this.changes.next({ datasetId: dataset.id, code, action: 'VERSION_DROPPED' });
+    return dropped;
   }
 
   /**
