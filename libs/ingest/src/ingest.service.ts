@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { AuditOutcome, AuditService } from '@causeway/audit';
 import { CatalogueService, COLUMN_TYPES, type DatasetDto, type VersionFieldSnapshot } from '@causeway/catalogue';
 import { badInput, CausewayError, ErrorCode, type RequestContext } from '@causeway/core';
 import { createHash } from 'node:crypto';
@@ -94,6 +95,7 @@ export class IngestService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly catalogue: CatalogueService,
+    private readonly audit: AuditService,
   ) {}
 
   async ingest(ctx: RequestContext, code: string, source: Readable | SourceOpener, options: IngestOptions = {}): Promise<IngestReport> {
@@ -127,6 +129,7 @@ export class IngestService {
       const existing = await this.catalogue.versionByChecksum(dataset.id, loaded.checksum);
       if (existing && sameFields((await this.catalogue.versionFields(existing.id))?.fields ?? [], fields)) {
         await runner.rollbackTransaction();
+        await this.recordUpload(ctx, code, existing.version, { ...loaded, sourceName, duplicate: true });
         let current = existing.current;
         if (options.publish && !current) {
           await this.catalogue.publishVersion(ctx, code, existing.version);
@@ -145,6 +148,8 @@ export class IngestService {
         format,
         fields,
       });
+      // Before the commit: if the audit trail cannot take the event, nothing is loaded (fail closed).
+      await this.recordUpload(ctx, code, version, { ...loaded, sourceName, duplicate: false });
       await runner.commitTransaction();
       committed = { report: this.report(code, version, recorded.id, loaded, sourceName, started), publish: options.publish === true };
     } catch (error) {
@@ -162,6 +167,26 @@ export class IngestService {
     }
     this.logger.log(`${code} v${committed.report.version}: ${committed.report.rowCount} rows (${committed.report.format}, ${committed.report.encoding}) in ${committed.report.durationMs} ms by ${ctx.principal.label}`);
     return committed.report;
+  }
+
+  private async recordUpload(ctx: RequestContext, code: string, version: number, loaded: Loaded & { sourceName: string | null; duplicate: boolean }): Promise<void> {
+    await this.audit.record(ctx, {
+      action: 'ingest.upload',
+      outcome: AuditOutcome.ALLOWED,
+      dataset: code,
+      version,
+      providerDepartment: ctx.principal.departmentCode,
+      detail: {
+        rows: loaded.rowCount,
+        rowsRead: loaded.rowsRead,
+        rowsRejected: loaded.rowsRejected,
+        format: loaded.format,
+        encoding: loaded.encoding,
+        checksum: loaded.checksum,
+        source: loaded.sourceName,
+        duplicate: loaded.duplicate,
+      },
+    });
   }
 
   private report(code: string, version: number, versionId: string, loaded: Loaded, sourceName: string | null, started: number): IngestReport {
