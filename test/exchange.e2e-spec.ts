@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { SharingType } from '@causeway/catalogue';
+import { FieldType, MaskType, Sensitivity, SharingType } from '@causeway/catalogue';
 import { Role } from '@causeway/core';
 import { grant, PEOPLE, peopleRegister } from './support/exchange-fixtures.js';
 import { TestGateway } from './support/gateway.js';
@@ -146,6 +146,27 @@ describe('exchange: records and aggregate under policy', () => {
     });
     expect(access.rowScope).toEqual({ district: { eq: '440111' } });
     expect(access.grantIds).toHaveLength(1);
+  });
+
+  it('serves date-times as ISO 8601 UTC, JSON as JSON, and filters on them by type', async () => {
+    await gateway.dataset('DG-PSB', {
+      ...peopleRegister({ code: 'PSB-EVENTS', apiName: 'psbEvents' }),
+      fields: [
+        { name: 'eventNo', title: '编号', type: FieldType.STRING, isKey: true, nullable: false, sensitivity: Sensitivity.PUBLIC },
+        { name: 'at', title: '时间', type: FieldType.DATETIME, sensitivity: Sensitivity.PUBLIC },
+        { name: 'atMasked', title: '时间', type: FieldType.DATETIME, sensitivity: Sensitivity.SENSITIVE, mask: MaskType.YEAR_ONLY },
+        { name: 'detail', title: '详情', type: FieldType.JSON, sensitivity: Sensitivity.PUBLIC },
+      ],
+    });
+    await loadVersion(gateway, 'DG-PSB', 'PSB-EVENTS', [
+      { eventNo: 'E1', at: '2026-01-31T08:00:00.250+08:00', atMasked: '2025-12-31T23:30:00Z', detail: { kind: 'a', n: [1, 2] } },
+      { eventNo: 'E2', at: '2026-02-01T00:00:00Z', atMasked: null, detail: null },
+    ]);
+    const answer = await gateway.gql<Page>(RECORDS, { dataset: 'PSB-EVENTS', fields: ['eventNo', 'at', 'atMasked', 'detail'], where: { at: { lt: '2026-01-31T09:00:00+08:00' } } }, consumer);
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data!.records.nodes).toEqual([{ eventNo: 'E1', at: '2026-01-31T00:00:00.25Z', atMasked: '2025', detail: { kind: 'a', n: [1, 2] } }]);
+    const jsonFilter = await gateway.gql<Page>(RECORDS, { dataset: 'PSB-EVENTS', fields: ['eventNo'], where: { detail: { isNull: true } } }, consumer);
+    expect(jsonFilter.data!.records.nodes).toEqual([{ eventNo: 'E2' }]);
   });
 
   it('does not serve people outside the data-reading roles', async () => {

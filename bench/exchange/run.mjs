@@ -5,10 +5,12 @@
 // Scenarios: a point lookup by key, a page of 100 rows with a filter, an aggregate; each as the
 // provider (everything clear) and as a consumer (masks and a row scope, audited).
 //
-//   npm run bench:exchange -- [--rows 1000000] [--big] [--duration 10] [--connections 10]
+//   npm run bench:exchange -- [--rows 1000000] [--big] [--duration 10] [--connections 10] [--only <text>]
 //
-// --big loads 12,000,000 rows. Uses DATABASE_URL when set (a fresh database on that server), else
-// an embedded PostgreSQL in a temporary folder (durable settings, as `npm start` runs it).
+// --big loads 12,000,000 rows; --only runs the scenarios whose name or server contains the text.
+// GATEWAY_NODE_OPTIONS is passed to the gateway's process only (e.g. --import a profiler hook).
+// Uses DATABASE_URL when set (a fresh database on that server), else an embedded PostgreSQL in a
+// temporary folder (durable settings, as `npm start` runs it).
 // Prints req/s, p50 and p99 per scenario and server, the ratios, and the point lookup's p99 at a
 // fixed 200 req/s.
 import autocannon from 'autocannon';
@@ -28,6 +30,7 @@ const argument = (name, fallback) => {
 const ROWS = process.argv.includes('--big') ? 12_000_000 : Number(argument('rows', 1_000_000));
 const DURATION = Number(argument('duration', 10));
 const CONNECTIONS = Number(argument('connections', 10));
+const ONLY = argument('only', '');
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 
@@ -42,7 +45,8 @@ await chmod(temp, 0o755);
 let embedded = null;
 let serverUrl = process.env.DATABASE_URL;
 if (!serverUrl) {
-  embedded = await EmbeddedPostgres.open({ dataDir: path.join(temp, 'pg'), database: 'postgres' });
+  // --fast: no fsync (as the tests run it), to tell commit latency from CPU cost.
+  embedded = await EmbeddedPostgres.open({ dataDir: path.join(temp, 'pg'), database: 'postgres', fast: process.argv.includes('--fast') });
   serverUrl = embedded.url;
 }
 const database = `causeway_bench_${Date.now().toString(36)}`;
@@ -219,7 +223,7 @@ function start(name, script, args, env, readyPattern) {
 }
 
 const PORTS = { gateway: 3901, bare: 3902, postgraphile: 3903 };
-await start('gateway', 'dist/apps/gateway/src/main.js', [], { ...gatewayEnv, PORT: String(PORTS.gateway), HOST: '127.0.0.1' }, /Causeway|listening|http:\/\/localhost/i);
+await start('gateway', 'dist/apps/gateway/src/main.js', [], { ...gatewayEnv, PORT: String(PORTS.gateway), HOST: '127.0.0.1', NODE_OPTIONS: process.env.GATEWAY_NODE_OPTIONS ?? '' }, /Causeway|listening|http:\/\/localhost/i);
 await start('bare', path.join(here, 'bare-server.mjs'), [], { DATABASE_URL: url.toString(), PORT: String(PORTS.bare), TABLE: tableName }, /ready/);
 await start('postgraphile', path.join(here, 'postgraphile-server.mjs'), [], { DATABASE_URL: url.toString(), PORT: String(PORTS.postgraphile) }, /ready/);
 
@@ -289,11 +293,27 @@ async function check(port, request) {
   return text;
 }
 
+if (process.argv.includes('--explain')) {
+  // The plans of the consumer's statements, as the exchange builds them (scope AND filter, _row order).
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  const table = tableName.split('.').map((part) => pg.escapeIdentifier(part)).join('.');
+  const columns = NAMES.map((name, index) => `t.${pg.escapeIdentifier(name)} as c${index}`).join(', ');
+  for (const [label, sql, values] of [
+    ['consumer page', `select t._row as _r, ${columns} from ${table} t where t."district" = $1::text and t."status" = $2::text order by t._row asc limit $3::int`, [CONSUMER_DISTRICT, 'ACTIVE', 101]],
+    ['consumer lookup', `select t._row as _r, ${columns} from ${table} t where t."district" = $1::text and t."regNo" = $2::text order by t._row asc limit $3::int`, [CONSUMER_DISTRICT, keyOf(15), 2]],
+  ]) {
+    const plan = await client.query(`explain (analyze, buffers) ${sql}`, values);
+    log(`${label}:\n${plan.rows.map((row) => `  ${row['QUERY PLAN']}`).join('\n')}`);
+  }
+  await client.end();
+}
+
 const results = [];
 try {
   const maskedSample = await check(PORTS.gateway, () => gql(consumerKey, PAGE, {}));
   if (!/"legalRepIdCard":"4401\*+\d{4}"/.test(maskedSample) || maskedSample.includes('"district":"440103"')) throw new Error('the consumer scenario does not mask or scope');
-  for (const item of scenarios) {
+  for (const item of scenarios.filter((candidate) => `${candidate.scenario} ${candidate.server}`.includes(ONLY))) {
     await check(item.port, item.request);
     await drive(item.port, item.request, { duration: 2 });
     const { result, errors } = await drive(item.port, item.request);

@@ -9,6 +9,7 @@ const TIMESTAMP = 1114;
 const TIMESTAMPTZ = 1184;
 
 const parseTimestamp = pg.types.getTypeParser(TIMESTAMPTZ);
+const UTC_TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?\+00$/;
 
 /**
  * How values come out of the version tables: whole numbers as numbers when exact (else decimal
@@ -25,6 +26,9 @@ const TYPES = {
     if (oid === DATE) return (text: string) => text;
     if (oid === TIMESTAMPTZ || oid === TIMESTAMP) {
       return (text: string) => {
+        // The session runs in UTC: "2024-01-01 08:00:00.5+00" becomes "2024-01-01T08:00:00.5Z" by
+        // rewriting the text; anything unusual (years beyond 9999, BC) goes through a parser.
+        if (UTC_TIMESTAMP.test(text)) return `${text.slice(0, 10)}T${text.slice(11, -3)}Z`;
         const date = parseTimestamp(text) as Date | number;
         return date instanceof Date && !Number.isNaN(date.getTime()) ? date.toISOString() : text;
       };
@@ -55,7 +59,7 @@ export class DataPool implements OnModuleDestroy {
       idleTimeoutMillis: 30_000,
       statement_timeout: config.EXCHANGE_STATEMENT_TIMEOUT_MS,
       // Belt and braces: whatever SQL reached this pool, it cannot write.
-      options: '-c default_transaction_read_only=on',
+      options: '-c default_transaction_read_only=on -c TimeZone=UTC',
       types: TYPES,
     });
     this.pool.on('error', (error) => this.logger.warn(`idle data connection failed: ${error.message}`));

@@ -7,34 +7,42 @@ import { createHmac } from 'node:crypto';
  * consumer department), so that a masked answer does not change unless the clear value does.
  */
 
-/** Characters (code points); the common case, text without surrogate pairs, avoids Array.from. */
 const SURROGATE = /[\uD800-\uDFFF]/;
-const chars = (text: string): string[] => (SURROGATE.test(text) ? Array.from(text) : text.split(''));
+/** Characters (code points): text without surrogate pairs (nearly all) is sliced directly. */
+const codePoints = (text: string): string[] | null => (SURROGATE.test(text) ? Array.from(text) : null);
 const stars = (count: number): string => '*'.repeat(Math.max(count, 0));
+
+/** Keeps `head` characters and `tail` characters, stars in between (all stars when too short). */
+function keepEnds(value: string, head: number, tail: number, minimum: number): string {
+  const points = codePoints(value);
+  const length = points ? points.length : value.length;
+  if (length < minimum) return stars(length);
+  if (!points) return value.slice(0, head) + stars(length - head - tail) + (tail > 0 ? value.slice(-tail) : '');
+  return points.slice(0, head).join('') + stars(length - head - tail) + (tail > 0 ? points.slice(-tail).join('') : '');
+}
 
 /** 440101199001011234 → 4401**********1234 */
 export function maskIdCard(value: string): string {
-  const all = chars(value);
-  return all.length <= 8 ? stars(all.length) : all.slice(0, 4).join('') + stars(all.length - 8) + all.slice(-4).join('');
+  return keepEnds(value, 4, 4, 9);
 }
 
 /** 13812345678 → 138****5678 */
 export function maskPhone(value: string): string {
-  const all = chars(value);
-  return all.length < 8 ? stars(all.length) : all.slice(0, 3).join('') + stars(all.length - 7) + all.slice(-4).join('');
+  return keepEnds(value, 3, 4, 8);
 }
 
 /** 张三 → 张*, 欧阳娜娜 → 欧***; a Latin name keeps its first letter. */
 export function maskName(value: string): string {
-  const all = chars(value.trim());
-  return all.length <= 1 ? '*' : all[0] + stars(all.length - 1);
+  const name = value.trim();
+  const length = codePoints(name)?.length ?? name.length;
+  return length <= 1 ? '*' : keepEnds(name, 1, 0, 2);
 }
 
 /** li.na@amr.gov.cn → l***@amr.gov.cn */
 export function maskEmail(value: string): string {
   const at = value.lastIndexOf('@');
   if (at <= 0) return stars(3);
-  return `${chars(value)[0]}***${value.slice(at)}`;
+  return `${(codePoints(value) ?? [value.charAt(0)])[0]}***${value.slice(at)}`;
 }
 
 /** 广东省广州市天河区天河路385号 → 广东省广州市天河区***: kept to the district (区/县/旗) level, else the city. */
@@ -49,8 +57,9 @@ export function maskAddress(value: string): string {
 
 /** Keeps the last four characters: ****5678 */
 export function maskLast4(value: string): string {
-  const all = chars(value);
-  return all.length <= 4 ? stars(all.length) : `****${all.slice(-4).join('')}`;
+  const points = codePoints(value);
+  const length = points ? points.length : value.length;
+  return length <= 4 ? stars(length) : `****${points ? points.slice(-4).join('') : value.slice(-4)}`;
 }
 
 /** The year of a date ("1990-05-01" → "1990") or date-time (UTC). */

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import { CatalogueService, type DatasetDto } from '@causeway/catalogue';
-import { unauthenticated, type AccessPolicy, type RequestWithContext } from '@causeway/core';
+import { Authenticated, type AccessPolicy, type RequestWithContext } from '@causeway/core';
 import { AuthGuard } from '@causeway/identity';
 import { ChangeFeed } from '@causeway/policy';
 import type { GraphQLResolveInfo, GraphQLSchema } from 'graphql';
@@ -18,6 +19,16 @@ export interface SchemaGateway {
 
 /** Every typed dataset field may be called by any authenticated principal; the engine decides what it reads. */
 export const TYPED_FIELD_POLICY: AccessPolicy = { kind: 'authenticated' };
+
+/**
+ * The declaration the global guard reads for typed dataset fields, exactly as it reads a
+ * resolver's: the typed fields are not Nest resolvers, so the registry hands the guard this
+ * handler (same policy checks, same refusals, same audit of refused credentials).
+ */
+class TypedDatasetField {
+  @Authenticated()
+  query(): void {}
+}
 
 /** Rebuilds wait this long for more catalogue changes (a seed publishes many datasets at once). */
 const DEBOUNCE_MS = 20;
@@ -165,8 +176,10 @@ export class TypedSchemaRegistry implements OnModuleDestroy {
    * resolvers on plain objects: no per-field hooks.
    */
   private async resolve(dataset: TypedDataset, args: TypedArgs, context: { req: RequestWithContext }, info: GraphQLResolveInfo): Promise<unknown> {
+    const host = new ExecutionContextHost([undefined, args, context, info], TypedDatasetField, TypedDatasetField.prototype.query);
+    host.setType('graphql');
+    await this.guard.canActivate(host);
     const ctx = await this.guard.authenticateRequest(context.req);
-    if (ctx.principal.kind === 'ANONYMOUS') throw unauthenticated('Send credentials as `Authorization: Bearer <api key or login token>`');
     const top = selectedFields(info);
     const fields = new Set<string>();
     for (const name of top.get('nodes') ? selectedFields(info, ['nodes']).keys() : []) fields.add(name);
