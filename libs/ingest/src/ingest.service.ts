@@ -129,13 +129,13 @@ export class IngestService {
       const existing = await this.catalogue.versionByChecksum(dataset.id, loaded.checksum);
       if (existing && sameFields((await this.catalogue.versionFields(existing.id))?.fields ?? [], fields)) {
         await runner.rollbackTransaction();
-        await this.recordUpload(ctx, code, existing.version, { ...loaded, sourceName, duplicate: true });
-        let current = existing.current;
-        if (options.publish && !current) {
-          await this.catalogue.publishVersion(ctx, code, existing.version);
-          current = true;
-        }
-        return { ...this.report(code, existing.version, existing.id, loaded, sourceName, started), duplicate: true, current, rowCount: existing.rowCount };
+        const publish = options.publish === true && !existing.current;
+        await runner.startTransaction();
+        if (publish) await this.catalogue.publishVersion(ctx, code, existing.version, runner.manager);
+        await this.recordUpload(ctx, code, existing.version, { ...loaded, sourceName, duplicate: true, published: publish });
+        await runner.commitTransaction();
+        if (publish) this.announce(dataset, code);
+        return { ...this.report(code, existing.version, existing.id, loaded, sourceName, started), duplicate: true, current: existing.current || publish, rowCount: existing.rowCount };
       }
       await runner.query(`analyze ${qualified(tableName)}`);
       const recorded = await this.catalogue.recordVersion(runner.manager, ctx, dataset, {
@@ -148,28 +148,39 @@ export class IngestService {
         format,
         fields,
       });
-      // Before the commit: if the audit trail cannot take the event, nothing is loaded (fail closed).
-      await this.recordUpload(ctx, code, version, { ...loaded, sourceName, duplicate: false });
+      // In the same transaction: the new version becomes current atomically with its load.
+      if (options.publish) await this.catalogue.publishVersion(ctx, code, version, runner.manager);
+      // Before the commit: if the audit trail cannot take the event, nothing is loaded (fail
+      // closed). The one event covers the publish too.
+      await this.recordUpload(ctx, code, version, { ...loaded, sourceName, duplicate: false, published: options.publish === true });
       await runner.commitTransaction();
-      committed = { report: this.report(code, version, recorded.id, loaded, sourceName, started), publish: options.publish === true };
+      committed = { report: { ...this.report(code, version, recorded.id, loaded, sourceName, started), current: options.publish === true }, publish: options.publish === true };
+      if (committed.publish) this.announce(dataset, code);
     } catch (error) {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
       throw toCausewayError(error);
     } finally {
       await runner.release();
     }
-    if (committed.publish) {
-      // After the load commits: publishing is its own atomic swap, and listeners of catalogue
-      // changes must find the new version when they look.
-      await this.catalogue.publishVersion(ctx, code, committed.report.version);
-      committed.report.current = true;
-      committed.report.durationMs = Date.now() - started;
-    }
     this.logger.log(`${code} v${committed.report.version}: ${committed.report.rowCount} rows (${committed.report.format}, ${committed.report.encoding}) in ${committed.report.durationMs} ms by ${ctx.principal.label}`);
     return committed.report;
   }
 
-  private async recordUpload(ctx: RequestContext, code: string, version: number, loaded: Loaded & { sourceName: string | null; duplicate: boolean }): Promise<void> {
+  /**
+   * The catalogue announces a publish as it happens, which inside our transaction is before the
+   * commit: listeners (typed schema, policy and portal caches) that look at once would still find
+   * the old version. Announced again once the new version is visible.
+   */
+  private announce(dataset: Pick<DatasetDto, 'id'>, code: string): void {
+    this.catalogue.changes.next({ datasetId: dataset.id, code, action: 'VERSION_PUBLISHED' });
+  }
+
+  private async recordUpload(
+    ctx: RequestContext,
+    code: string,
+    version: number,
+    loaded: Loaded & { sourceName: string | null; duplicate: boolean; published: boolean },
+  ): Promise<void> {
     await this.audit.record(ctx, {
       action: 'ingest.upload',
       outcome: AuditOutcome.ALLOWED,
@@ -185,6 +196,7 @@ export class IngestService {
         checksum: loaded.checksum,
         source: loaded.sourceName,
         duplicate: loaded.duplicate,
+        published: loaded.published,
       },
     });
   }
