@@ -106,6 +106,20 @@ describe('audit: every exchange on a tamper-evident record', () => {
     expect(await eventsOf(anonymous)).toMatchObject([{ action: 'query.me', outcome: 'DENIED', principal: 'anonymous' }]);
   });
 
+  it('puts an operation refused before it runs (invalid, over the operation limits) on record', async () => {
+    const invalid = rid('invalid');
+    const result = await gateway.gql('{ me { nope } }', {}, taxSystem, { 'x-request-id': invalid });
+    expect(result.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(await eventsOf(invalid)).toMatchObject([{ action: 'graphql.rejected', outcome: 'DENIED', principal: 'client:DG-TAX/tax-system', reason: expect.stringContaining('GRAPHQL_VALIDATION_FAILED') }]);
+
+    const aliases = rid('aliases');
+    const many = `{ ${Array.from({ length: 40 }, (_, index) => `a${index}: me { label }`).join(' ')} }`;
+    const refused = await gateway.gql<{ a0?: unknown }>(many, {}, taxSystem, { 'x-request-id': aliases });
+    expect(refused.errors?.length).toBeGreaterThan(0);
+    expect(refused.data?.a0).toBeUndefined();
+    expect(await eventsOf(aliases)).toMatchObject([{ action: 'graphql.rejected', outcome: 'DENIED' }]);
+  });
+
   it('puts each administrative act on record exactly once: departments, people, system clients and their revocation', async () => {
     const department = rid('dept');
     await gateway.gql('mutation { createDepartment(input: { code: "DG-EDU", name: "教育局", parentCode: "GZ-DATA" }) { code } }', {}, admin, { 'x-request-id': department });

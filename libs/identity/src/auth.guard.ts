@@ -83,6 +83,21 @@ export class AuthGuard implements CanActivate {
     return true;
   }
 
+  /**
+   * Puts on record a request refused outside any operation (a GraphQL document refused before
+   * execution: parse errors, validation, operation limits). A refused credential is recorded as such.
+   */
+  async recordRefusal(request: RequestWithContext, action: string, reason: string): Promise<void> {
+    let ctx: RequestContext;
+    try {
+      ctx = await this.authenticateRequest(request);
+    } catch (error) {
+      await this.recordCredentialRefusal(request, error);
+      return;
+    }
+    await this.audit.record(ctx, { action, outcome: AuditOutcome.DENIED, reason });
+  }
+
   /** Refusals are exchanges too: the refusal is on the audit record before it is answered. */
   private async refused(ctx: RequestContext, context: ExecutionContext, error: CausewayError): Promise<CausewayError> {
     await this.audit.record(ctx, { action: operationOf(context).action, outcome: AuditOutcome.DENIED, reason: `${error.code}: ${error.message}` });

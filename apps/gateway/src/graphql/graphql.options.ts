@@ -2,6 +2,7 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import type { ApolloDriverConfig } from '@nestjs/apollo';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { AuthGuard } from '@causeway/identity';
+import { auditRejectionsPlugin } from './audit-rejections.plugin.js';
 import { formatGraphQLError } from './format-error.js';
 import { graphqlIdePlugin } from './graphql-ide.js';
 import { introspectionForAuthenticatedPlugin } from './introspection.plugin.js';
@@ -44,6 +45,7 @@ export function graphqlOptions(guard: AuthGuard): ApolloDriverConfig {
       ApolloServerPluginCacheControlDisabled(),
       ...protection.plugins,
       introspectionForAuthenticatedPlugin(guard),
+      auditRejectionsPlugin(guard),
       graphqlIdePlugin(),
     ] as unknown as ApolloDriverConfig['plugins'],
   };

@@ -1,0 +1,37 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { Logger } from '@nestjs/common';
+import type { RequestWithContext } from '@causeway/core';
+import type { AuthGuard } from '@causeway/identity';
+
+const logger = new Logger('AuditRejections');
+
+/**
+ * Operations refused before they run (unparseable, invalid, over the depth/cost/alias limits,
+ * introspection without credentials) never reach a resolver, a guard or the audit interceptor:
+ * this puts them on the audit record before the refusal is answered. Errors raised while an
+ * operation runs are recorded by the operation itself.
+ */
+export function auditRejectionsPlugin(guard: AuthGuard): ApolloServerPlugin<{ req: RequestWithContext }> {
+  return {
+    async requestDidStart() {
+      let executed = false;
+      return {
+        async executionDidStart() {
+          executed = true;
+        },
+        async didEncounterErrors({ errors, contextValue, request }) {
+          if (executed || !contextValue?.req) return;
+          const first = errors[0];
+          const code = typeof first?.extensions?.code === 'string' ? first.extensions.code : 'GRAPHQL_VALIDATION_FAILED';
+          const reason = `${code}: ${first?.message ?? 'refused'}`.slice(0, 500);
+          try {
+            await guard.recordRefusal(contextValue.req, `graphql.rejected${request.operationName ? `.${request.operationName.slice(0, 100)}` : ''}`, reason);
+          } catch (error) {
+            // The request is refused either way and carries no data; the failure is in the writer's metrics.
+            logger.error(`refusal not recorded: ${(error as Error).message}`);
+          }
+        },
+      };
+    },
+  };
+}
