@@ -32,7 +32,7 @@ describe('evidence files', () => {
 
   it('read back from CSV exactly as chained, telling an empty text from null', () => {
     const text = csvHeader() + records.map(csvLine).join('');
-    const rows = parse(text, { from_line: 2, cast: (value, context) => ({ value, quoted: context.quoting }) }) as { value: string; quoted: boolean }[][];
+    const rows = parse(text, { from_line: 2, cast: (value, context) => ({ value, quoted: context.quoting }) }) as unknown as { value: string; quoted: boolean }[][];
     const back = rows.map(recordFromCsv);
     expect(back).toEqual(records);
     expect(back[0]!.purpose).toBe('');
