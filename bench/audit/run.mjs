@@ -7,9 +7,14 @@
 //
 // Uses DATABASE_URL when set (a fresh database on that server), else an embedded PostgreSQL in a
 // temporary folder with durable settings (fsync on: every commit waits for the disk).
+//
+// Besides req/s (which a busy machine distorts), it reports the CPU time each request costs the
+// gateway process and PostgreSQL (from /proc; embedded PostgreSQL only), and the req/s those
+// would allow on this machine's cores at saturation: a figure that holds under noise.
 import autocannon from 'autocannon';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,6 +39,7 @@ const temp = await mkdtemp(path.join(os.tmpdir(), 'causeway-bench-audit-'));
 await chmod(temp, 0o755);
 let embedded = null;
 let serverUrl = process.env.DATABASE_URL;
+const DATABASE_LABEL = serverUrl ? 'at DATABASE_URL' : 'embedded, fsync on';
 if (!serverUrl) {
   embedded = await EmbeddedPostgres.open({ dataDir: path.join(temp, 'pg'), database: 'postgres' });
   serverUrl = embedded.url;
@@ -61,6 +67,43 @@ async function cleanup() {
   await embedded?.stop();
   await rm(temp, { recursive: true, force: true });
 }
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => cleanup().finally(() => process.exit(130)));
+
+// ---- CPU accounting from /proc (Linux; clock ticks of 1/100 s) ----------------------------------
+const TICK = 100;
+function cpuSeconds(pid, withChildren = false) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+    return (fields[11] + fields[12] + (withChildren ? fields[13] + fields[14] : 0)) / TICK;
+  } catch {
+    return 0;
+  }
+}
+const postmasterPid = () => {
+  try {
+    return Number(readFileSync(path.join(temp, 'pg', 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
+  } catch {
+    return null;
+  }
+};
+/** CPU seconds of the whole PostgreSQL server: the postmaster, its live backends, and the ones that exited. */
+function postgresCpu() {
+  const postmaster = postmasterPid();
+  if (!postmaster) return null;
+  let total = cpuSeconds(postmaster, true);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster) total += cpuSeconds(entry);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
+const CORES = os.cpus().length;
 
 // ---- the exchange benchmark's dataset: enterprises, a consumer with masks and a row scope -----
 
@@ -211,18 +254,24 @@ try {
       if (!/"legalRepIdCard":"4401\*+\d{4}"/.test(sample) || sample.includes('"district":"440103"')) throw new Error(`the consumer query does not mask or scope: ${sample.slice(0, 300)}`);
       await drive(PAGE, headers, 2);
       const before = await headCount();
+      const cpu = { gateway: cpuSeconds(child.pid), postgres: postgresCpu() };
       const { result, errors } = await drive(PAGE, headers, DURATION);
+      const gatewayMs = ((cpuSeconds(child.pid) - cpu.gateway) * 1000) / result.requests.total;
+      const postgresMs = cpu.postgres === null ? null : ((postgresCpu() - cpu.postgres) * 1000) / result.requests.total;
       const events = (await headCount()) - before;
       await stop(child);
-      results.push({ name: mode.name, round, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: errors + result.errors + result.timeouts, events, requests: result.requests.total });
-      log(`${mode.name.padEnd(46)} ${result.requests.average.toFixed(0).padStart(6)} req/s  p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms  (${events} events for ${result.requests.total} requests)`);
+      results.push({ name: mode.name, round, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: errors + result.errors + result.timeouts, events, requests: result.requests.total, gatewayMs, postgresMs });
+      log(`${mode.name.padEnd(46)} ${result.requests.average.toFixed(0).padStart(6)} req/s  p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms  CPU/request: gateway ${gatewayMs.toFixed(2)} ms, PostgreSQL ${postgresMs?.toFixed(2) ?? '–'} ms  (${events} events for ${result.requests.total} requests; load ${os.loadavg()[0].toFixed(1)})`);
     }
     const peer = await start('postgraphile', path.join(root, 'bench/exchange/postgraphile-server.mjs'), [], { DATABASE_URL: url.toString(), PORT: String(PORT) }, /ready/);
     await drive(PG_PAGE, {}, 2);
+    const cpu = { server: cpuSeconds(peer.pid), postgres: postgresCpu() };
     const { result, errors } = await drive(PG_PAGE, {}, DURATION);
+    const gatewayMs = ((cpuSeconds(peer.pid) - cpu.server) * 1000) / result.requests.total;
+    const postgresMs = cpu.postgres === null ? null : ((postgresCpu() - cpu.postgres) * 1000) / result.requests.total;
     await stop(peer);
-    results.push({ name: 'PostGraphile v4 (no policy, no audit)', round, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: errors + result.errors + result.timeouts, events: null });
-    log(`${'PostGraphile v4 (no policy, no audit)'.padEnd(46)} ${result.requests.average.toFixed(0).padStart(6)} req/s  p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms`);
+    results.push({ name: 'PostGraphile v4 (no policy, no audit)', round, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: errors + result.errors + result.timeouts, events: null, gatewayMs, postgresMs });
+    log(`${'PostGraphile v4 (no policy, no audit)'.padEnd(46)} ${result.requests.average.toFixed(0).padStart(6)} req/s  p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms  CPU/request: server ${gatewayMs.toFixed(2)} ms, PostgreSQL ${postgresMs?.toFixed(2) ?? '–'} ms`);
   }
 
   // ---- the writer alone ------------------------------------------------------------------------
@@ -267,20 +316,29 @@ try {
   log(`writer alone: ${saturated.toFixed(0)} events/s at saturation (mean batch ${meanBatch.toFixed(0)}); ${concurrent.toFixed(0)} events/s with 200 waiting callers, p50 ${latencies[Math.floor(latencies.length / 2)].toFixed(1)} ms, p99 ${latencies[Math.floor(latencies.length * 0.99)].toFixed(1)} ms`);
 
   const best = (name) => results.filter((row) => row.name === name).sort((a, b) => b.rps - a.rps)[0];
+  const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const cpu = (name) => {
+    const rows = results.filter((row) => row.name === name);
+    const gateway = median(rows.map((row) => row.gatewayMs));
+    const postgres = rows[0].postgresMs === null ? null : median(rows.map((row) => row.postgresMs));
+    return { gateway, postgres, total: gateway + (postgres ?? 0) };
+  };
   const off = best(MODES[0].name);
   const single = best(MODES[1].name);
   const group = best(MODES[2].name);
   const peer = best('PostGraphile v4 (no policy, no audit)');
+  const projected = (name) => (CORES * 1000) / cpu(name).total;
   const lines = [
-    `Audit benchmark: 100-row consumer page (7 fields, 2 masked, row scope), ${ROWS.toLocaleString('en')} rows, ${CONNECTIONS} connections, ${DURATION} s per run, best of ${ROUNDS}; ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'cpu'}), Node ${process.version}, PostgreSQL with fsync ${process.env.DATABASE_URL ? '(DATABASE_URL)' : 'on (embedded)'}`,
+    `Audit benchmark: 100-row consumer page (7 fields, 2 masked, row scope), ${ROWS.toLocaleString('en')} rows, ${CONNECTIONS} connections, ${DURATION} s per run, ${ROUNDS} round(s); ${CORES} cores (${os.cpus()[0]?.model ?? 'cpu'}), Node ${process.version}, PostgreSQL ${DATABASE_LABEL}; load average at the end ${os.loadavg().map((value) => value.toFixed(1)).join(' ')}`,
     '',
-    '| server | req/s | p50 ms | p99 ms | vs auditing off | vs PostGraphile | non-200 | events written |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
-    ...[off, single, group, peer].map(
-      (row) => `| ${row.name} | ${row.rps.toFixed(0)} | ${row.p50} | ${row.p99} | ${(row.rps / off.rps).toFixed(2)}× | ${(row.rps / peer.rps).toFixed(2)}× | ${row.errors} | ${row.events ?? '–'} |`,
-    ),
+    '| server | req/s (best) | p50 ms | p99 ms | vs auditing off | vs PostGraphile | CPU ms/req server | CPU ms/req PostgreSQL | req/s the CPU allows | vs auditing off | non-200 | events written |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...[off, single, group, peer].map((row) => {
+      const c = cpu(row.name);
+      return `| ${row.name} | ${row.rps.toFixed(0)} | ${row.p50} | ${row.p99} | ${(row.rps / off.rps).toFixed(2)}× | ${(row.rps / peer.rps).toFixed(2)}× | ${c.gateway.toFixed(2)} | ${c.postgres?.toFixed(2) ?? '–'} | ${projected(row.name).toFixed(0)} | ${(projected(row.name) / projected(off.name)).toFixed(2)}× | ${row.errors} | ${row.events ?? '–'} |`;
+    }),
     '',
-    `Auditing costs ${((1 - group.rps / off.rps) * 100).toFixed(1)} % of throughput with group commit, ${((1 - single.rps / off.rps) * 100).toFixed(1)} % with one INSERT per request.`,
+    `Auditing costs ${((1 - group.rps / off.rps) * 100).toFixed(1)} % of measured throughput with group commit (${((1 - single.rps / off.rps) * 100).toFixed(1)} % with one INSERT per request); in CPU per request, ${((cpu(group.name).total / cpu(off.name).total - 1) * 100).toFixed(1)} % (${((cpu(single.name).total / cpu(off.name).total - 1) * 100).toFixed(1)} %).`,
     `The writer alone: ${saturated.toFixed(0)} events/s at saturation (mean batch ${meanBatch.toFixed(0)} events); ${concurrent.toFixed(0)} events/s with 200 callers each awaiting its commit (p50 ${latencies[Math.floor(latencies.length / 2)].toFixed(1)} ms, p99 ${latencies[Math.floor(latencies.length * 0.99)].toFixed(1)} ms).`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

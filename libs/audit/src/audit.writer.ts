@@ -90,6 +90,9 @@ function rowOf(event: ChainedAuditRecord): Record<string, unknown> {
 
 const monthOf = (at: string): string => at.slice(0, 7);
 
+const APPEND = `with appended as (insert into audit_event select * from json_populate_recordset(null::audit_event, $1::json) returning 1)
+  update audit_chain_head set seq = $2, hash = $3, updated_at = now() where id = 1 and (select count(*) from appended) > 0`;
+
 /**
  * The group-commit writer. Events of concurrent requests queue here; one transaction at a time
  * takes everything queued (up to maxBatch), locks the chain head row, chains and inserts the
@@ -221,13 +224,13 @@ export class AuditWriter {
       await client.query('begin');
       try {
         // The chain head row serialises every writer of every gateway process.
-        const { rows } = await client.query<{ seq: string; hash: string }>('select seq, hash from audit_chain_head where id = 1 for update');
+        const { rows } = await client.query<{ seq: string; hash: string }>({ name: 'audit-lock-head', text: 'select seq, hash from audit_chain_head where id = 1 for update' });
         const current = rows[0];
         if (!current) throw new Error('audit_chain_head has no row; run the migrations');
         const chained = chainRecords({ seq: Number(current.seq), hash: current.hash }, records);
-        await client.query('insert into audit_event select * from json_populate_recordset(null::audit_event, $1::json)', [JSON.stringify(chained.map(rowOf))]);
         const last = chained.at(-1)!;
-        await client.query('update audit_chain_head set seq = $1, hash = $2, updated_at = now() where id = 1', [last.seq, last.hash]);
+        // One statement (prepared once per connection) inserts the batch and moves the head.
+        await client.query({ name: 'audit-append', text: APPEND, values: [JSON.stringify(chained.map(rowOf)), last.seq, last.hash] });
         await client.query('commit');
         this.head = { seq: last.seq, hash: last.hash };
         this.lastCommitAt = new Date();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { RequestContext } from '@causeway/core';
-import { canonicalBytes, canonicalJson, chainHash, chainRecords, normaliseEvent, storableText } from './canonical.js';
+import { canonicalBytes, canonicalJson, chainHash, chainRecords, normaliseEvent, referenceCanonicalBytes, storableText } from './canonical.js';
 import { AuditOutcome, GENESIS_HASH } from './audit.types.js';
 
 const ctx: RequestContext = {
@@ -35,6 +35,18 @@ describe('canonical encoding', () => {
     );
     expect(chainHash(GENESIS_HASH, record)).toBe(chainHash(GENESIS_HASH, structuredClone(record)));
     expect(chainHash(GENESIS_HASH, record)).toBe('25b8f8271e011a81a59e5583539c295474f0cee860b85c846ae1957ed86363aa');
+  });
+
+  it('writes exactly the bytes of the reference encoding (canonical JSON of every field), whatever the values', () => {
+    const variants = [
+      normaliseEvent(ctx, { action: 'a', outcome: 'ALLOWED' }, now),
+      normaliseEvent(ctx, { action: '查询"引号"\\', outcome: 'DENIED', reason: 'line\nbreak\u2028', dataset: '户籍😀', fieldsRequested: ['姓名', 'a"b'], grants: [{ id: 'g', version: 0 }, { id: 'h' }] }, now),
+      normaliseEvent({ ...ctx, clientIp: null, purpose: null }, { action: 'x', outcome: 'ERROR', rowScope: { _or: [{ a: { in: [1, 2.5, -3] } }, { b: { isNull: true } }] }, detail: { z: [], a: { y: null } }, rowsReturned: 0, durationMs: 0, version: 12 }, now),
+    ];
+    for (const [index, event] of variants.entries()) {
+      const record = { ...event, seq: index + 1 };
+      expect(canonicalBytes(record).toString('utf8')).toBe(referenceCanonicalBytes(record).toString('utf8'));
+    }
   });
 
   it('changes the hash when any field or the previous hash changes', () => {

@@ -5,6 +5,7 @@ import { AuditOutcome, type AuditEventInput, type AuditRecord, type ChainedAudit
 /** Version tag inside every canonical encoding, so the format can evolve without ambiguity. */
 export const CANONICAL_VERSION = 1;
 
+const NEEDS_CARE = /[\0\uD800-\uDFFF]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 const LIMITS = { text: 2_000, label: 300, list: 500, json: 20_000 };
@@ -14,6 +15,7 @@ const LIMITS = { text: 2_000, label: 300, list: 500, json: 20_000 };
  * U+FFFD: both would make a stored event hash differently from the one that was chained.
  */
 export function storableText(value: string, max: number): string {
+  if (value.length <= max && !NEEDS_CARE.test(value)) return value;
   return value.replace(/\0/g, '').slice(0, max).replace(LONE_SURROGATE, '\uFFFD');
 }
 
@@ -109,39 +111,45 @@ export function normaliseEvent(ctx: RequestContext, input: AuditEventInput, now:
   };
 }
 
-/** The exact bytes the chain hashes for one event: canonical JSON of every stored field but the hashes. */
+/** Every field the chain covers, with the format version `v`; encoded in this (sorted) order. */
+const CANONICAL_KEYS = [
+  'action', 'at', 'clientIp', 'dataset', 'department', 'detail', 'durationMs', 'endUserId', 'fieldsClear', 'fieldsMasked', 'fieldsRefused',
+  'fieldsRequested', 'grantIds', 'grantVersions', 'outcome', 'principal', 'principalId', 'principalKind', 'providerDepartment', 'purpose',
+  'reason', 'requestId', 'rowScope', 'rowsReturned', 'seq', 'target', 'v', 'version',
+] as const satisfies readonly (keyof AuditRecord | 'v')[];
+const KEY_PREFIXES = CANONICAL_KEYS.map((key, index) => `${index === 0 ? '{' : ','}${JSON.stringify(key)}:`);
+
+/**
+ * The exact bytes the chain hashes for one event: canonical JSON (keys sorted, no whitespace) of
+ * every stored field but the hashes. Written out field by field rather than through canonicalJson
+ * because it runs once per exchange; the unit tests pin that both give the same bytes.
+ */
 export function canonicalBytes(record: AuditRecord): Buffer {
-  const encoded = canonicalJson({
-    v: CANONICAL_VERSION,
-    seq: record.seq,
-    at: record.at,
-    action: record.action,
-    outcome: record.outcome,
-    principal: record.principal,
-    principalId: record.principalId,
-    principalKind: record.principalKind,
-    department: record.department,
-    providerDepartment: record.providerDepartment,
-    clientIp: record.clientIp,
-    requestId: record.requestId,
-    endUserId: record.endUserId,
-    purpose: record.purpose,
-    dataset: record.dataset,
-    version: record.version,
-    target: record.target,
-    fieldsRequested: record.fieldsRequested,
-    fieldsClear: record.fieldsClear,
-    fieldsMasked: record.fieldsMasked,
-    fieldsRefused: record.fieldsRefused,
-    rowsReturned: record.rowsReturned,
-    rowScope: record.rowScope,
-    grantIds: record.grantIds,
-    grantVersions: record.grantVersions,
-    reason: record.reason,
-    detail: record.detail,
-    durationMs: record.durationMs,
-  });
-  return Buffer.from(encoded, 'utf8');
+  let encoded = '';
+  for (let index = 0; index < CANONICAL_KEYS.length; index += 1) {
+    const key = CANONICAL_KEYS[index]!;
+    const value: unknown = key === 'v' ? CANONICAL_VERSION : record[key];
+    encoded += KEY_PREFIXES[index]!;
+    if (value === null || value === undefined) encoded += 'null';
+    else if (typeof value === 'string') encoded += JSON.stringify(value);
+    else if (typeof value === 'number') encoded += canonicalJson(value);
+    else if (Array.isArray(value)) encoded += `[${value.map((item) => (typeof item === 'string' ? JSON.stringify(item) : canonicalJson(item))).join(',')}]`;
+    else encoded += canonicalJson(value);
+  }
+  return Buffer.from(`${encoded}}`, 'utf8');
+}
+
+/** The reference encoding of a record (canonicalJson of all its fields): what canonicalBytes must equal. */
+export function referenceCanonicalBytes(record: AuditRecord): Buffer {
+  const { seq, at, action, outcome, principal, principalId, principalKind, department, providerDepartment, clientIp, requestId, endUserId, purpose } = record;
+  const { dataset, version, target, fieldsRequested, fieldsClear, fieldsMasked, fieldsRefused, rowsReturned, rowScope, grantIds, grantVersions, reason, detail, durationMs } = record;
+  return Buffer.from(
+    canonicalJson({
+      v: CANONICAL_VERSION, seq, at, action, outcome, principal, principalId, principalKind, department, providerDepartment, clientIp, requestId, endUserId, purpose,
+      dataset, version, target, fieldsRequested, fieldsClear, fieldsMasked, fieldsRefused, rowsReturned, rowScope, grantIds, grantVersions, reason, detail, durationMs,
+    }),
+    'utf8',
+  );
 }
 
 /** hash = SHA-256(prevHash ‖ canonical bytes), both hashes as lower-case hex. */
