@@ -14,7 +14,7 @@ import {
 } from '@causeway/core';
 import { DepartmentsService } from '@causeway/identity';
 import { normaliseValue, parseWhere, PolicyService, toWhereJson, type FieldTypes, type PolicyDataset, type ReadPlan, type Scalar } from '@causeway/policy';
-import { createHash } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac } from 'node:crypto';
 import { DataPool } from './data-pool.js';
 import { maskValue, type MaskContext } from './masks.js';
 import { aggregateStatement, checkMetrics, recordsStatement, type KeysetPosition, type Metric, type MetricFn, type OrderKey, type SortDirection } from './statement.js';
@@ -92,6 +92,7 @@ interface Prepared {
 export class ExchangeService {
   private readonly versionInfo = new Map<string, Promise<{ tableName: string; version: number; fields: VersionFieldSnapshot[] } | null>>();
   private readonly hashKey: Buffer;
+  private readonly cursorKey: Buffer;
 
   constructor(
     private readonly policy: PolicyService,
@@ -103,6 +104,7 @@ export class ExchangeService {
     secrets: Secrets,
   ) {
     this.hashKey = secrets.key('mask-hash');
+    this.cursorKey = secrets.key('exchange-cursor');
   }
 
   // ---- records -------------------------------------------------------------------------------
@@ -183,7 +185,7 @@ export class ExchangeService {
     const cursorOf = (index: number) => {
       const row = pageRows[index]!;
       const position = { v: orderAt.map((column) => row[column] ?? null), r: String(row[rowAt]) };
-      return this.cursors.encode(scope, position);
+      return this.cursors.encode(scope, { p: this.seal(position) });
     };
     let edges: RecordEdgeValue[] | null = null;
     event.rowsReturned = nodes.length;
@@ -335,7 +337,9 @@ export class ExchangeService {
   }
 
   private decodeCursor(scope: string, cursor: string, orderBy: OrderKey[], types: FieldTypes): KeysetPosition {
-    const position = this.cursors.decode<{ v?: unknown; r?: unknown }>(scope, cursor, 'after');
+    const sealed = this.cursors.decode<{ p?: unknown }>(scope, cursor, 'after');
+    const position = typeof sealed.p === 'string' ? this.unseal(sealed.p) : null;
+    if (!position) throw badInput('after', 'is not a cursor from this query; pass pageInfo.endCursor unchanged');
     const values = Array.isArray(position.v) ? position.v : null;
     if (!values || values.length !== orderBy.length || typeof position.r !== 'string' || !/^\d{1,19}$/.test(position.r)) {
       throw badInput('after', 'is not a cursor from this query; pass pageInfo.endCursor unchanged');
@@ -349,6 +353,33 @@ export class ExchangeService {
         return normalised;
       }),
     };
+  }
+
+  /**
+   * Cursor positions are encrypted, not only MACed: a position holds a row number, and row numbers
+   * of the rows a consumer sees would tell how many rows lie between them outside its scope. The
+   * nonce is derived from the position (deterministic), so that a page's cursors do not change
+   * from one identical query to the next.
+   */
+  private seal(position: { v: unknown[]; r: string }): string {
+    const plain = Buffer.from(JSON.stringify(position));
+    const nonce = createHmac('sha256', this.cursorKey).update(plain).digest().subarray(0, 12);
+    const cipher = createCipheriv('aes-256-gcm', this.cursorKey, nonce);
+    const sealed = Buffer.concat([cipher.update(plain), cipher.final()]);
+    return Buffer.concat([nonce, sealed, cipher.getAuthTag()]).toString('base64url');
+  }
+
+  private unseal(text: string): { v?: unknown; r?: unknown } | null {
+    try {
+      const bytes = Buffer.from(text, 'base64url');
+      if (bytes.length < 29) return null;
+      const decipher = createDecipheriv('aes-256-gcm', this.cursorKey, bytes.subarray(0, 12));
+      decipher.setAuthTag(bytes.subarray(bytes.length - 16));
+      const plain = Buffer.concat([decipher.update(bytes.subarray(12, bytes.length - 16)), decipher.final()]);
+      return JSON.parse(plain.toString('utf8')) as { v?: unknown; r?: unknown };
+    } catch {
+      return null;
+    }
   }
 
   /** Puts a refused or failed query on record; if even that fails, the caller gets AUDIT_UNAVAILABLE. */
