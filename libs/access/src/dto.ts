@@ -65,17 +65,17 @@ export class ApproveAccessRequestInput {
   @IsDate()
   validUntil?: Date;
 
-  @Field({ defaultValue: false, description: 'Statistics only (aggregate), no rows.' })
+  @Field({ nullable: true, defaultValue: false, description: 'Statistics only (aggregate), no rows.' })
   @IsOptional()
   @IsBoolean()
   aggregateOnly?: boolean;
 
-  @Field({ defaultValue: false, description: 'Queries under the grant must send X-Purpose.' })
+  @Field({ nullable: true, defaultValue: false, description: 'Queries under the grant must send X-Purpose.' })
   @IsOptional()
   @IsBoolean()
   requirePurpose?: boolean;
 
-  @Field({ defaultValue: false, description: 'Queries under the grant must send X-User-Id.' })
+  @Field({ nullable: true, defaultValue: false, description: 'Queries under the grant must send X-User-Id.' })
   @IsOptional()
   @IsBoolean()
   requireEndUserId?: boolean;

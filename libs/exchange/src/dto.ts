@@ -24,7 +24,7 @@ export class RecordOrder {
   @Length(1, 63)
   field!: string;
 
-  @Field(() => SortDirection, { defaultValue: SortDirection.ASC })
+  @Field(() => SortDirection, { nullable: true, defaultValue: SortDirection.ASC })
   @IsOptional()
   @IsEnum(SortDirection)
   direction?: SortDirection;

@@ -27,7 +27,7 @@ export class ExchangeResolver {
     @Args('fields', { type: () => [String] }) fields: string[],
     @Args('where', { type: () => GraphQLJSON, nullable: true }) where?: unknown,
     @Args('orderBy', { type: () => [RecordOrder], nullable: true }) orderBy?: RecordOrder[],
-    @Args('first', { type: () => Int, defaultValue: DEFAULT_PAGE_SIZE, description: 'At most 1000.' }) first?: number,
+    @Args('first', { type: () => Int, nullable: true, defaultValue: DEFAULT_PAGE_SIZE, description: 'At most 1000.' }) first?: number | null,
     @Args('after', { nullable: true }) after?: string,
   ): Promise<RecordConnection> {
     return this.exchange.records(ctx, { dataset, fields, where, orderBy, first, after, totalCount: wantsTotalCount(info), via: 'records' }) as Promise<RecordConnection>;
