@@ -221,11 +221,11 @@ export class AuditWriter {
     const started = performance.now();
     return this.withClient(async (client) => {
       await this.ensurePartitions(client, records);
-      await client.query('begin');
       try {
-        // The chain head row serialises every writer of every gateway process.
-        const { rows } = await client.query<{ seq: string; hash: string }>({ name: 'audit-lock-head', text: 'select seq, hash from audit_chain_head where id = 1 for update' });
-        const current = rows[0];
+        // The chain head row serialises every writer of every gateway process. (One round trip:
+        // both statements go as one simple query.)
+        const results = (await client.query('begin; select seq, hash from audit_chain_head where id = 1 for update')) as unknown as pg.QueryResult<{ seq: string; hash: string }>[];
+        const current = results[1]?.rows[0];
         if (!current) throw new Error('audit_chain_head has no row; run the migrations');
         const chained = chainRecords({ seq: Number(current.seq), hash: current.hash }, records);
         const last = chained.at(-1)!;
