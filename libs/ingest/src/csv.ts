@@ -1,7 +1,7 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { IngestFailure, MAX_RECORD_SIZE } from './failure.js';
 import { mapHeader, sniffDelimiter, type HeaderField, type HeaderMapping } from './header.js';
-import { headerFailure, type RawRow } from './rows.js';
+import { headerFailure, pushRows, type RawRow, type RowSink } from './rows.js';
 
 /**
  * An RFC 4180 CSV tokenizer over text that arrives in pieces: quoted fields may hold delimiters,
@@ -180,11 +180,14 @@ export class CsvRowStream extends Transform {
   private identity = false;
   private readonly decoder = new TextDecoder('utf-8');
 
+  private readonly sink: RowSink | null;
+
   constructor(
     private readonly fields: readonly HeaderField[],
-    options: { delimiter?: string; maxRecordSize?: number } = {},
+    options: { delimiter?: string; maxRecordSize?: number; sink?: RowSink } = {},
   ) {
     super({ readableObjectMode: true, readableHighWaterMark: 4, decodeStrings: false });
+    this.sink = options.sink ?? null;
     this.tokenizer = new CsvTokenizer((record, line, plain) => this.record(record, line, plain), options);
   }
 
@@ -229,9 +232,13 @@ export class CsvRowStream extends Transform {
       callback(error as Error);
       return;
     }
-    if (this.batch.length > 0) {
-      this.push(this.batch);
-      this.batch = [];
+    const batch = this.batch;
+    this.batch = [];
+    try {
+      pushRows(this, this.sink, batch);
+    } catch (error) {
+      callback(error as Error);
+      return;
     }
     callback();
   }

@@ -190,7 +190,7 @@ export class StrictDecoder extends Transform {
   private readonly utf8 = new TextDecoder('utf-8');
 
   constructor(private readonly requested: RequestedEncoding) {
-    super({ writableHighWaterMark: 64 * 1024, readableObjectMode: true, readableHighWaterMark: 8 });
+    super({ writableHighWaterMark: 64 * 1024, readableObjectMode: true, readableHighWaterMark: 2 });
     // GBK and GB18030 are decided on the first window too: see detect().
     this.chosen = requested === 'utf-8' ? 'utf-8' : null;
   }

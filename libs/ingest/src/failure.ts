@@ -16,6 +16,7 @@ export type FailureReason =
   | 'MERGED_CELLS'
   | 'UNSUPPORTED_FORMAT'
   | 'TOO_MANY_ERRORS'
+  | 'UPLOAD_INTERRUPTED'
   | 'ROW_REFUSED_BY_DATABASE';
 
 /** A problem with the file as a whole: the upload is refused and nothing is kept. */

@@ -13,13 +13,11 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, type QueryRunner } from 'typeorm';
-import { CsvRowStream } from './csv.js';
-import { EncodingError, REQUESTED_ENCODINGS, StrictDecoder, type RequestedEncoding } from './encoding.js';
+import { EncodingError, REQUESTED_ENCODINGS, type RequestedEncoding } from './encoding.js';
 import { IngestFailure } from './failure.js';
 import { formatOf, INGEST_FORMATS, UPLOAD_MEDIA_TYPES, type IngestFormat } from './formats.js';
-import { JsonArrayRowStream, NdjsonRowStream } from './json.js';
-import { CopyEncoder, REPORTED_ERRORS, type RowError } from './rows.js';
-import { XlsxRowStream } from './xlsx.js';
+import { ErrorLog, LineMap, REPORTED_ERRORS, type RowError } from './rows.js';
+import { transcode, type TranscodeSummary } from './transcode.js';
 
 export interface IngestOptions {
   /** Media type of the upload (Content-Type); decides the format unless `format` is given. */
@@ -233,7 +231,7 @@ export class IngestService {
     sheet: string | null,
     maxErrors: number,
   ): Promise<Loaded> {
-    const encoder = new CopyEncoder(fields);
+    const encoder = new LoadState();
     const { checksum, encoding: detected } = await this.copyRows(runner, tableName, fields, stream, format, encoding, sheet, encoder);
     if (encoder.rowsRead === 0) throw new IngestFailure('NO_ROWS', 'The file has no rows (a header alone, or an empty array): nothing to load');
     const errors = encoder.errors;
@@ -272,39 +270,34 @@ export class IngestService {
     format: IngestFormat,
     encoding: RequestedEncoding,
     sheet: string | null,
-    encoder: CopyEncoder,
+    state: LoadState,
   ): Promise<{ checksum: string; encoding: string }> {
     const client = (await runner.connect()) as pg.PoolClient;
     const columns = ['_row', ...fields.map((field) => field.name)].map((name) => pg.escapeIdentifier(name)).join(', ');
     let spooled: Awaited<ReturnType<typeof spool>> | null = null;
     try {
-      let head: Readable;
-      const stages: Transform[] = [];
-      let decoder: StrictDecoder | null = null;
-      if (format === 'xlsx') {
-        spooled = await spool(stream);
-        head = await XlsxRowStream.open(spooled.file, fields, sheet);
-      } else {
-        const strict = new StrictDecoder(encoding);
-        decoder = strict;
-        // The upload is piped, not handed to pipeline(): a failure must not destroy an HTTP
-        // request (its socket would go too, and with it the answer saying what was wrong).
-        stream.once('error', (error) => strict.destroy(error));
-        strict.once('error', () => stream.unpipe(strict));
-        stream.pipe(strict);
-        head = strict;
-        stages.push(format === 'csv' ? new CsvRowStream(fields) : format === 'json' ? new JsonArrayRowStream(fields) : new NdjsonRowStream(fields));
-      }
-      // Started last: from here the connection is in COPY mode until the stream ends or fails.
+      // A zip is read by its directory, at its end: XLSX is spooled to disk first.
+      if (format === 'xlsx') spooled = await spool(stream);
+      // From here the connection is in COPY mode until the stream ends or fails.
       const copy: Writable = client.query(copyFrom(`copy ${qualified(tableName)} (${columns}) from stdin with (format text, freeze)`));
+      let summary: TranscodeSummary;
       try {
-        await pipeline([head, ...stages, encoder, copy]);
+        summary = await transcode({ fields, format, encoding, sheet, file: spooled?.file ?? null }, spooled ? null : stream, copy, state.lines);
       } catch (error) {
+        // Leaves COPY mode (CopyFail) so that the transaction can be rolled back; the server's
+        // answer to that arrives later as an error of the stream, expected and ignored.
+        copy.on('error', () => undefined);
+        if (!copy.destroyed) copy.destroy();
         const where = (error as { where?: unknown }).where;
-        if (typeof where === 'string' && where.includes('COPY')) throw refusedByDatabase(error as Error, where, encoder);
+        if (typeof where === 'string' && where.includes('COPY')) throw refusedByDatabase(error as Error, where, state.lines);
         throw error;
       }
-      return decoder ? { checksum: decoder.checksum, encoding: decoder.encoding } : { checksum: spooled!.checksum, encoding: 'utf-8' };
+      state.rowsRead = summary.rowsRead;
+      state.rowsAccepted = summary.rowsAccepted;
+      state.errors.listed.push(...summary.errors);
+      state.errors.total = summary.errorTotal;
+      state.errors.rejectedRows = summary.rejectedRows;
+      return { checksum: summary.checksum ?? spooled!.checksum, encoding: summary.encoding ?? 'utf-8' };
     } finally {
       if (spooled) await spooled.remove();
     }
@@ -316,7 +309,7 @@ export class IngestService {
    * built, the duplicates are found with one query, reported by line, and — if maxErrors allows —
    * removed (the first occurrence stays) and the rows renumbered. Returns how many were removed.
    */
-  private async indexKeys(runner: QueryRunner, tableName: string, keys: VersionFieldSnapshot[], encoder: CopyEncoder, maxErrors: number): Promise<number> {
+  private async indexKeys(runner: QueryRunner, tableName: string, keys: VersionFieldSnapshot[], encoder: LoadState, maxErrors: number): Promise<number> {
     const table = qualified(tableName);
     const keyColumns = keys.map((key) => pg.escapeIdentifier(key.name)).join(', ');
     const indexName = pg.escapeIdentifier(`${tableName.split('.').pop()!}_key`);
@@ -356,6 +349,14 @@ export class IngestService {
   }
 }
 
+/** Counts, row errors and the row → line map of a load (filled from the worker's report). */
+class LoadState {
+  readonly errors = new ErrorLog();
+  readonly lines = new LineMap();
+  rowsRead = 0;
+  rowsAccepted = 0;
+}
+
 /** The structural fields a version is loaded under (frozen into the version row). */
 function snapshotOf(dataset: DatasetDto): VersionFieldSnapshot[] {
   return dataset.fields.map((field) => ({ name: field.name, title: field.title, type: field.type, nullable: field.nullable, isKey: field.isKey }));
@@ -380,11 +381,22 @@ export function createTableSql(tableName: string, fields: readonly VersionFieldS
   return `create table ${qualified(tableName)} (_row bigint not null, ${columns.join(', ')})`;
 }
 
-function refusedByDatabase(error: Error, where: string, encoder: CopyEncoder): IngestFailure {
+function refusedByDatabase(error: Error, where: string, lines: LineMap): IngestFailure {
   const match = /line (\d+)/.exec(where);
   const row = match ? Number(match[1]) : null;
-  const line = row === null ? null : encoder.lines.lineOf(row);
+  const line = row === null ? null : lines.lineOf(row);
   return new IngestFailure('ROW_REFUSED_BY_DATABASE', `The database refused ${line ? `the row at line ${line}` : 'a row'}: ${error.message}`, line ? { line } : {});
+}
+
+/**
+ * A client that goes away mid-upload leaves its request stream closed without an end (and not
+ * always with an error): the load must fail then, not wait for ever holding its transaction.
+ */
+function watchUpload(stream: Readable, next: Transform): void {
+  stream.once('error', (error) => next.destroy(error));
+  stream.once('close', () => {
+    if (!stream.readableEnded) next.destroy(new IngestFailure('UPLOAD_INTERRUPTED', 'The upload ended before the whole file arrived; nothing was loaded'));
+  });
 }
 
 /** Writes an upload to a private temporary file (XLSX must be read out of order), hashing it. */
@@ -395,6 +407,7 @@ async function spool(stream: Readable): Promise<{ file: string; checksum: string
   const tap = new PassThrough();
   tap.on('data', (chunk: Buffer) => hash.update(chunk));
   try {
+    watchUpload(stream, tap);
     stream.pipe(tap);
     await pipeline(tap, createWriteStream(file, { mode: 0o600 }));
   } catch (error) {

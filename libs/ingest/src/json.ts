@@ -1,7 +1,7 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { IngestFailure, MAX_RECORD_SIZE } from './failure.js';
 import { headerIndex, headerKey, type HeaderField } from './header.js';
-import type { RawRow } from './rows.js';
+import { pushRows, type RawRow, type RowSink } from './rows.js';
 
 /** Maps the keys of JSON objects to field positions (by name or title), remembering each key. */
 export class KeyMapper {
@@ -62,7 +62,11 @@ export class NdjsonRowStream extends Transform {
   private readonly decoder = new TextDecoder('utf-8');
   private seen = false;
 
-  constructor(fields: readonly HeaderField[], private readonly maxRecordSize = MAX_RECORD_SIZE) {
+  constructor(
+    fields: readonly HeaderField[],
+    private readonly maxRecordSize = MAX_RECORD_SIZE,
+    private readonly sink: RowSink | null = null,
+  ) {
     super({ readableObjectMode: true, readableHighWaterMark: 4, decodeStrings: false });
     this.keys = new KeyMapper(fields);
   }
@@ -104,7 +108,12 @@ export class NdjsonRowStream extends Transform {
       callback(error as Error);
       return;
     }
-    if (rows.length > 0) this.push(rows);
+    try {
+      pushRows(this, this.sink, rows);
+    } catch (error) {
+      callback(error as Error);
+      return;
+    }
     callback();
   }
 }
@@ -136,7 +145,11 @@ export class JsonArrayRowStream extends Transform {
   private scanned = 0;
   private started = false;
 
-  constructor(fields: readonly HeaderField[], private readonly maxRecordSize = MAX_RECORD_SIZE) {
+  constructor(
+    fields: readonly HeaderField[],
+    private readonly maxRecordSize = MAX_RECORD_SIZE,
+    private readonly sink: RowSink | null = null,
+  ) {
     super({ readableObjectMode: true, readableHighWaterMark: 4, decodeStrings: false });
     this.keys = new KeyMapper(fields);
   }
@@ -167,7 +180,12 @@ export class JsonArrayRowStream extends Transform {
       callback(error as Error);
       return;
     }
-    if (rows.length > 0) this.push(rows);
+    try {
+      pushRows(this, this.sink, rows);
+    } catch (error) {
+      callback(error as Error);
+      return;
+    }
     callback();
   }
 

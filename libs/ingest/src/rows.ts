@@ -24,6 +24,31 @@ export interface RowError {
   reason: string;
 }
 
+/**
+ * Where a reader hands its rows. Readers given a sink push COPY text instead of row objects:
+ * rows then live only within one call, never waiting in a stream buffer, so they die young
+ * instead of being promoted and piling up in the old generation of the heap (which is what made
+ * the gateway's memory grow with the file).
+ */
+export interface RowSink {
+  encode(batch: RawRow[], emit: (chunk: Buffer) => void): void;
+}
+
+/** Pushes a reader's batch: as COPY text through its sink, or as row objects. */
+export function pushRows(stream: { push(chunk: unknown): boolean }, sink: RowSink | null, batch: RawRow[]): void {
+  if (batch.length === 0) return;
+  if (sink) sink.encode(batch, (chunk) => stream.push(chunk));
+  else stream.push(batch);
+}
+
+/**
+ * COPY text leaves the encoder as UTF-8 bytes in pieces of about this many characters: the
+ * string of a piece (a rope of every value of its rows) dies young, in the young generation,
+ * instead of waiting in a stream buffer until a garbage collection promotes it (or being large
+ * enough to go straight to the large-object space, which only a full collection frees).
+ */
+const PIECE = 16 * 1024;
+
 /** How many row errors a report lists in full; the rest are counted. */
 export const REPORTED_ERRORS = 1000;
 
@@ -72,6 +97,30 @@ export class LineMap {
     this.deltas.push(delta);
   }
 
+  /** Entries from position `from` on, flattened as [row, delta, …] (to mirror the map elsewhere). */
+  entriesFrom(from: number): number[] {
+    const flat: number[] = [];
+    for (let i = from; i < this.rows.length; i += 1) flat.push(this.rows[i]!, this.deltas[i]!);
+    return flat;
+  }
+
+  get size(): number {
+    return this.rows.length;
+  }
+
+  get overflowed(): boolean {
+    return this.overflow;
+  }
+
+  /** Adds entries produced by entriesFrom of another map. */
+  append(flat: readonly number[], overflow: boolean): void {
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      this.rows.push(flat[i]!);
+      this.deltas.push(flat[i + 1]!);
+    }
+    if (overflow) this.overflow = true;
+  }
+
   lineOf(row: number): number | null {
     if (this.overflow && row >= this.rows[this.rows.length - 1]!) return null;
     let low = 0;
@@ -86,8 +135,6 @@ export class LineMap {
   }
 }
 
-const FLUSH_AT = 256 * 1024;
-
 /**
  * Turns raw rows into COPY text (`_row`, then one column per field), refusing rows whose values
  * do not fit their fields. Accepted rows are numbered 1..N in file order.
@@ -101,12 +148,18 @@ export class CopyEncoder extends Transform {
   private readonly names: string[];
 
   constructor(fields: readonly ConvertibleField[]) {
-    super({ writableObjectMode: true, writableHighWaterMark: 4, readableHighWaterMark: FLUSH_AT });
+    super({ writableObjectMode: true, writableHighWaterMark: 4, readableHighWaterMark: 256 * 1024 });
     this.converters = fields.map(converterFor);
     this.names = fields.map((field) => field.name);
   }
 
   override _transform(batch: RawRow[], _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.encode(batch, (chunk) => this.push(chunk));
+    callback();
+  }
+
+  /** COPY text of a batch, in pieces (rows refused are counted, not written). */
+  encode(batch: RawRow[], emit: (chunk: Buffer) => void): void {
     let out = '';
     const converters = this.converters;
     const count = converters.length;
@@ -137,12 +190,11 @@ export class CopyEncoder extends Transform {
       this.rowsAccepted += 1;
       this.lines.record(this.rowsAccepted, row.line);
       out += `${this.rowsAccepted}${line}\n`;
-      if (out.length >= FLUSH_AT) {
-        this.push(out);
+      if (out.length >= PIECE) {
+        emit(Buffer.from(out, 'utf8'));
         out = '';
       }
     }
-    if (out.length > 0) this.push(out);
-    callback();
+    if (out.length > 0) emit(Buffer.from(out, 'utf8'));
   }
 }

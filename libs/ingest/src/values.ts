@@ -1,4 +1,6 @@
-import { FieldType } from '@causeway/catalogue';
+// Type only: this module also runs in the ingest worker, which must not load the catalogue (and
+// with it Nest, TypeORM and GraphQL) for an enum. FieldType's values are its names.
+import type { FieldType } from '@causeway/catalogue';
 
 /** Why one value was refused; converters return it instead of throwing (rows are many, refusals few). */
 export class Rejection {
@@ -227,14 +229,14 @@ export function toText(value: unknown): Converted {
   return new Rejection(`expected text, got ${describe(value)}`);
 }
 
-const BY_TYPE: Record<FieldType, Converter> = {
-  [FieldType.STRING]: toText,
-  [FieldType.INTEGER]: toInteger,
-  [FieldType.DECIMAL]: toDecimal,
-  [FieldType.BOOLEAN]: toBoolean,
-  [FieldType.DATE]: toDate,
-  [FieldType.DATETIME]: toDateTime,
-  [FieldType.JSON]: toJson,
+const BY_TYPE: Record<`${FieldType}`, Converter> = {
+  STRING: toText,
+  INTEGER: toInteger,
+  DECIMAL: toDecimal,
+  BOOLEAN: toBoolean,
+  DATE: toDate,
+  DATETIME: toDateTime,
+  JSON: toJson,
 };
 
 const REQUIRED = new Rejection('is required: the field is not nullable');
@@ -242,7 +244,7 @@ const REQUIRED = new Rejection('is required: the field is not nullable');
 /** The converter for one field, nullability included (a blank cell is a null). */
 export function converterFor(field: ConvertibleField): Converter {
   const blank = field.nullable ? null : REQUIRED;
-  if (field.type === FieldType.STRING) {
+  if (field.type === ('STRING' as FieldType)) {
     return (value, plain) => {
       if (typeof value === 'string') {
         if (value === '') return blank;

@@ -6,7 +6,7 @@ import yauzl from 'yauzl';
 import type { VersionFieldSnapshot } from '@causeway/catalogue';
 import { IngestFailure } from './failure.js';
 import { mapHeader, type HeaderMapping } from './header.js';
-import { headerFailure, type RawRow } from './rows.js';
+import { headerFailure, pushRows, type RawRow, type RowSink } from './rows.js';
 
 /**
  * XLSX reading with a random-access unzip (yauzl, over the upload spooled to a temporary file)
@@ -248,6 +248,7 @@ export class XlsxSheetStream extends Transform {
     private readonly dateStyles: boolean[],
     private readonly date1904: boolean,
     private readonly sheetName: string,
+    private readonly sink: RowSink | null = null,
   ) {
     super({ readableObjectMode: true, readableHighWaterMark: 4 });
     this.parser.on('opentag', (tag) => this.open(tag));
@@ -274,9 +275,13 @@ export class XlsxSheetStream extends Transform {
       callback(error instanceof IngestFailure ? error : new IngestFailure('INVALID_XLSX', `The sheet "${this.sheetName}" is not well-formed XML: ${(error as Error).message}`));
       return;
     }
-    if (this.batch.length > 0) {
-      this.push(this.batch);
-      this.batch = [];
+    const batch = this.batch;
+    this.batch = [];
+    try {
+      pushRows(this, this.sink, batch);
+    } catch (error) {
+      callback(error as Error);
+      return;
     }
     callback();
   }
@@ -412,7 +417,7 @@ export class XlsxSheetStream extends Transform {
 
 /** Opens a spooled XLSX upload and streams the chosen sheet (default: the first) as rows. */
 export class XlsxRowStream {
-  static async open(file: string, fields: readonly VersionFieldSnapshot[], sheet: string | null): Promise<Readable> {
+  static async open(file: string, fields: readonly VersionFieldSnapshot[], sheet: string | null, sink: RowSink | null = null): Promise<Readable> {
     const zip = await openZip(file);
     try {
       const files = await entries(zip);
@@ -428,7 +433,7 @@ export class XlsxRowStream {
       if (!entry) throw new IngestFailure('INVALID_XLSX', `The workbook names a sheet file ${chosen.target} that the archive lacks`);
       const dateStyles = await readDateStyles(zip, files);
       const strings = await readSharedStrings(zip, files);
-      const rows = new XlsxSheetStream(fields, strings, dateStyles, workbook.date1904, chosen.name);
+      const rows = new XlsxSheetStream(fields, strings, dateStyles, workbook.date1904, chosen.name, sink);
       const source = await entryStream(zip, entry);
       source.once('error', (error) => rows.destroy(new IngestFailure('INVALID_XLSX', `The sheet data is damaged: ${error.message}`)));
       rows.once('close', () => zip.close());
