@@ -16,6 +16,7 @@ export class AuditMetrics {
     buckets: [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
     registers: [],
   });
+  readonly conflicts = new Counter({ name: 'causeway_audit_head_conflicts_total', help: 'Optimistic appends that found the chain head moved by another process', registers: [] });
   readonly queueDepth = new Gauge({ name: 'causeway_audit_queue_depth', help: 'Audit events waiting for the writer', registers: [] });
   readonly headSeq = new Gauge({ name: 'causeway_audit_chain_head_seq', help: 'Sequence number of the last event this process committed', registers: [] });
 
@@ -25,6 +26,7 @@ export class AuditMetrics {
       ['causeway_audit_failures_total', this.failures],
       ['causeway_audit_batch_size', this.batchSize],
       ['causeway_audit_commit_seconds', this.commitSeconds],
+      ['causeway_audit_head_conflicts_total', this.conflicts],
       ['causeway_audit_queue_depth', this.queueDepth],
       ['causeway_audit_chain_head_seq', this.headSeq],
     ];

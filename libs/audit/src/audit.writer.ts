@@ -90,6 +90,20 @@ function rowOf(event: ChainedAuditRecord): Record<string, unknown> {
 
 const monthOf = (at: string): string => at.slice(0, 7);
 
+/**
+ * The batch and the new head in one statement, only if the head is still the expected one. The
+ * head row is locked first (FOR UPDATE, which waits for and then sees a concurrent writer's commit),
+ * so two processes can never both append after the same head.
+ */
+const APPEND_IF_HEAD = `with head as (select seq, hash from audit_chain_head where id = 1 for update),
+  expected as (select 1 from head where seq = $2 and hash = $3),
+  appended as (insert into audit_event select * from json_populate_recordset(null::audit_event, $1::json) where exists (select 1 from expected) returning 1)
+  update audit_chain_head set seq = $4, hash = $5, updated_at = now() where id = 1 and exists (select 1 from expected) and (select count(*) from appended) > 0
+  returning seq`;
+
+/** After another process moved the head, batches take the locked path for this long. */
+const LOCKED_AFTER_CONFLICT_MS = 2_000;
+
 const APPEND = `with appended as (insert into audit_event select * from json_populate_recordset(null::audit_event, $1::json) returning 1)
   update audit_chain_head set seq = $2, hash = $3, updated_at = now() where id = 1 and (select count(*) from appended) > 0`;
 
@@ -114,7 +128,9 @@ export class AuditWriter {
   private useRole: boolean | null = null;
   private lastCommitAt: Date | null = null;
   private lastError: string | null = null;
+  /** The head after this process's last commit: the optimistic path chains after it. */
   private head: { seq: number; hash: string } | null = null;
+  private lockedUntil = 0;
   private readonly listeners: ((batch: BatchCommitted) => void)[] = [];
 
   constructor(
@@ -221,38 +237,70 @@ export class AuditWriter {
     const started = performance.now();
     return this.withClient(async (client) => {
       await this.ensurePartitions(client, records);
-      try {
-        // The chain head row serialises every writer of every gateway process. (One round trip:
-        // both statements go as one simple query.)
-        const results = (await client.query('begin; select seq, hash from audit_chain_head where id = 1 for update')) as unknown as pg.QueryResult<{ seq: string; hash: string }>[];
-        const current = results[1]?.rows[0];
-        if (!current) throw new Error('audit_chain_head has no row; run the migrations');
-        const chained = chainRecords({ seq: Number(current.seq), hash: current.hash }, records);
-        const last = chained.at(-1)!;
-        // One statement (prepared once per connection) inserts the batch and moves the head.
-        await client.query({ name: 'audit-append', text: APPEND, values: [JSON.stringify(chained.map(rowOf)), last.seq, last.hash] });
-        await client.query('commit');
-        this.head = { seq: last.seq, hash: last.hash };
-        this.lastCommitAt = new Date();
-        this.lastError = null;
-        const committed: BatchCommitted = { size: chained.length, head: this.head, durationMs: performance.now() - started };
-        this.metrics.batchSize.observe(chained.length);
-        this.metrics.commitSeconds.observe(committed.durationMs / 1000);
-        this.metrics.headSeq.set(last.seq);
-        for (const event of chained) this.metrics.events.inc({ outcome: event.outcome });
-        for (const listener of this.listeners) {
-          try {
-            listener(committed);
-          } catch (error) {
-            this.logger.warn(`audit commit listener failed: ${(error as Error).message}`);
-          }
-        }
-        return chained.map((event) => ({ seq: event.seq, hash: event.hash, at: new Date(event.at) }));
-      } catch (error) {
-        await client.query('rollback').catch(() => undefined);
-        throw error;
-      }
+      const chained = (await this.appendOptimistically(client, records)) ?? (await this.appendLocked(client, records));
+      this.committed(chained, performance.now() - started);
+      return chained.map((event) => ({ seq: event.seq, hash: event.hash, at: new Date(event.at) }));
     });
+  }
+
+  /**
+   * One round trip, one implicit transaction: the batch is chained after the head this process
+   * last saw, and the statement inserts it only if the head (locked FOR UPDATE) is still that
+   * one. While only this process writes, every batch goes this way. Null when another process
+   * moved the head: then the locked path is used for a while, since they are likely to keep doing so.
+   */
+  private async appendOptimistically(client: pg.PoolClient, records: Omit<AuditRecord, 'seq'>[]): Promise<ChainedAuditRecord[] | null> {
+    const expected = this.head;
+    if (!expected || Date.now() < this.lockedUntil) return null;
+    const chained = chainRecords(expected, records);
+    const last = chained.at(-1)!;
+    const result = await client.query({
+      name: 'audit-append-if-head',
+      text: APPEND_IF_HEAD,
+      values: [JSON.stringify(chained.map(rowOf)), expected.seq, expected.hash, last.seq, last.hash],
+    });
+    if (result.rowCount === 1) return chained;
+    this.metrics.conflicts.inc();
+    this.lockedUntil = Date.now() + LOCKED_AFTER_CONFLICT_MS;
+    return null;
+  }
+
+  /** Three round trips: lock the head and read it, insert the batch and move the head, commit. */
+  private async appendLocked(client: pg.PoolClient, records: Omit<AuditRecord, 'seq'>[]): Promise<ChainedAuditRecord[]> {
+    try {
+      // The chain head row serialises every writer of every gateway process. (BEGIN and the lock
+      // go as one simple query.)
+      const results = (await client.query('begin; select seq, hash from audit_chain_head where id = 1 for update')) as unknown as pg.QueryResult<{ seq: string; hash: string }>[];
+      const current = results[1]?.rows[0];
+      if (!current) throw new Error('audit_chain_head has no row; run the migrations');
+      const chained = chainRecords({ seq: Number(current.seq), hash: current.hash }, records);
+      const last = chained.at(-1)!;
+      await client.query({ name: 'audit-append', text: APPEND, values: [JSON.stringify(chained.map(rowOf)), last.seq, last.hash] });
+      await client.query('commit');
+      return chained;
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private committed(chained: ChainedAuditRecord[], durationMs: number): void {
+    const last = chained.at(-1)!;
+    this.head = { seq: last.seq, hash: last.hash };
+    this.lastCommitAt = new Date();
+    this.lastError = null;
+    const committed: BatchCommitted = { size: chained.length, head: this.head, durationMs };
+    this.metrics.batchSize.observe(chained.length);
+    this.metrics.commitSeconds.observe(durationMs / 1000);
+    this.metrics.headSeq.set(last.seq);
+    for (const event of chained) this.metrics.events.inc({ outcome: event.outcome });
+    for (const listener of this.listeners) {
+      try {
+        listener(committed);
+      } catch (error) {
+        this.logger.warn(`audit commit listener failed: ${(error as Error).message}`);
+      }
+    }
   }
 
   /** Monthly partitions are created (by a function the writer may call) before the first event of a month. */
