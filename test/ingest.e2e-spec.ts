@@ -49,6 +49,35 @@ describe('ingest service', () => {
   });
 });
 
+describe('ingest service: an upload cut off half-way', () => {
+  let gateway: TestGateway;
+  beforeAll(async () => {
+    gateway = await TestGateway.start();
+    await gateway.dataset('DG-AMR', ENTERPRISES);
+  });
+  afterAll(() => gateway.close());
+
+  it('fails instead of waiting for the rest, and leaves nothing behind', async () => {
+    const ctx = await gateway.steward('DG-AMR');
+    let sent = false;
+    const source = new Readable({
+      read() {
+        if (sent) return;
+        sent = true;
+        this.push(Buffer.from('creditCode,entName,regCapital,estDate,active\nA1,甲,,,\n'));
+        // The client goes away: the stream closes without ending.
+        setTimeout(() => this.destroy(), 50);
+      },
+    });
+    await expect(gateway.get(IngestService).ingest(ctx, 'AMR-ENT', source, { format: 'csv' })).rejects.toMatchObject({ extensions: { reason: 'UPLOAD_INTERRUPTED' } });
+    const dataset = (await gateway.get(CatalogueService).findByCode('AMR-ENT'))!;
+    expect(await gateway.get(CatalogueService).versions(dataset.id, null)).toEqual([]);
+    // The dataset is not left locked: the next upload goes through.
+    const report = await gateway.get(IngestService).ingest(ctx, 'AMR-ENT', Readable.from([Buffer.from('creditCode,entName,regCapital,estDate,active\nA1,甲,,,\n')]), { format: 'csv' });
+    expect(report.version).toBe(1);
+  });
+});
+
 describe('ingest route (smoke)', () => {
   let gateway: TestGateway;
   let steward: string;
