@@ -285,6 +285,9 @@ describe('audit: every exchange on a tamper-evident record', () => {
     const verify = await cli('audit:verify');
     expect(verify.code).toBe(0);
     expect(verify.stdout).toContain('audit chain intact');
+    const unreadable = await cli('audit:verify', '--checkpoint', path.join(gateway.dataDir, 'no-such-checkpoint.json'));
+    expect(unreadable.code).toBe(2);
+    expect(unreadable.stderr).toContain('could not run');
 
     const from = new Date(Date.now() - 3_600_000).toISOString();
     const to = new Date(Date.now() + 3_600_000).toISOString();

@@ -56,7 +56,17 @@ export class AuditVerifyCommand extends CommandRunner {
     super();
   }
 
+  /** Exit code 0: intact; 1: broken (and where); 2: the verification could not run. */
   async run(_args: string[], options: VerifyOptions): Promise<void> {
+    try {
+      await this.verify(options);
+    } catch (error) {
+      process.stderr.write(`causeway: audit:verify could not run: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 2;
+    }
+  }
+
+  private async verify(options: VerifyOptions): Promise<void> {
     const publicKeys = new Map<string, KeyObject>([[this.key.keyId, this.key.publicKey]]);
     for (const file of options.publicKey ?? []) {
       const key = createPublicKey(await readFile(file, 'utf8'));
