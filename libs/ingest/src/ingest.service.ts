@@ -236,6 +236,9 @@ export class IngestService {
     if (encoder.rowsRead === 0) throw new IngestFailure('NO_ROWS', 'The file has no rows (a header alone, or an empty array): nothing to load');
     const errors = encoder.errors;
     let rowCount = encoder.rowsAccepted;
+    // The indexes are built after the rows (faster than keeping them up to date row by row);
+    // with more sort memory than the default 64 MB a 12-million-row build sorts in memory.
+    await runner.query(`set local maintenance_work_mem = '256MB'`);
     const keys = fields.filter((field) => field.isKey);
     if (keys.length > 0) rowCount -= await this.indexKeys(runner, tableName, keys, encoder, maxErrors);
     await runner.query(`alter table ${qualified(tableName)} add primary key (_row)`);
