@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { badInput, CausewayConfig, CursorCodec, DEFAULT_PAGE_SIZE, forbidden, MAX_PAGE_SIZE, type RequestContext } from '@causeway/core';
+import { badInput, CausewayConfig, CursorCodec, DEFAULT_PAGE_SIZE, escapeLikeWildcards, forbidden, MAX_PAGE_SIZE, type RequestContext } from '@causeway/core';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { KeyObject } from 'node:crypto';
@@ -34,7 +34,7 @@ class Where {
 }
 
 function likePrefix(text: string): string {
-  return `${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+  return `${escapeLikeWildcards(text)}%`;
 }
 
 export function toDto(record: ChainedAuditRecord): AuditEventDto {

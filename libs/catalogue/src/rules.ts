@@ -1,4 +1,4 @@
-import type { InputProblem } from '@causeway/core';
+import { escapeLikeWildcards, type InputProblem } from '@causeway/core';
 import { DATA_SCHEMA } from '@causeway/database';
 import { FieldType, MaskType, OpenType, Sensitivity, SHARING_STRICTNESS, SharingType } from './enums.js';
 
@@ -117,5 +117,5 @@ export function searchTextOf(dataset: { code: string; title: string; titleEn?: s
 
 /** Escapes LIKE wildcards so a search for "100%" finds the text "100%". */
 export function likePattern(text: string): string {
-  return `%${text.toLowerCase().replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+  return `%${escapeLikeWildcards(text.toLowerCase())}%`;
 }

@@ -8,3 +8,4 @@ export * from './principal.js';
 export * from './request-context.js';
 export * from './roles.js';
 export * from './secrets.js';
+export * from './like.js';

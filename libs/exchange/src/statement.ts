@@ -1,6 +1,6 @@
-import { FieldType } from '@causeway/catalogue';
+import { COLUMN_TYPES, FieldType } from '@causeway/catalogue';
 import { badInput } from '@causeway/core';
-import { compileCondition, SQL_TYPES, SqlParams, type Cond, type FieldPlan, type FieldTypes, type Scalar } from '@causeway/policy';
+import { compileCondition, SqlParams, type Cond, type FieldPlan, type FieldTypes, type Scalar } from '@causeway/policy';
 import pg from 'pg';
 
 /**
@@ -52,7 +52,7 @@ export function keysetCondition(keys: readonly OrderKey[], position: KeysetPosit
     const { field, direction } = keys[index]!;
     const value = position.values[index];
     const column = col(field);
-    const cast = SQL_TYPES[types.get(field)!];
+    const cast = COLUMN_TYPES[types.get(field)!];
     if (value === null || value === undefined) {
       const rest = build(index + 1);
       // Nulls come last in ASC (only nulls follow) and first in DESC (every value follows).

@@ -34,4 +34,4 @@ export {
   type ReadPlan,
   type ReadRequest,
 } from './rules.js';
-export { column, compileCondition, SQL_TYPES, SqlParams, type SqlScope } from './sql.js';
+export { column, compileCondition, SqlParams, type SqlScope } from './sql.js';

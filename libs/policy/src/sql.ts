@@ -1,17 +1,6 @@
-import { FieldType } from '@causeway/catalogue';
+import { COLUMN_TYPES, FieldType } from '@causeway/catalogue';
 import pg from 'pg';
 import { ConditionError, type Cond, type FieldTypes, type Scalar } from './conditions.js';
-
-/** PostgreSQL type of each field type's values (and of the version tables' columns). */
-export const SQL_TYPES: Record<FieldType, string> = {
-  [FieldType.STRING]: 'text',
-  [FieldType.INTEGER]: 'bigint',
-  [FieldType.DECIMAL]: 'numeric',
-  [FieldType.BOOLEAN]: 'boolean',
-  [FieldType.DATE]: 'date',
-  [FieldType.DATETIME]: 'timestamptz',
-  [FieldType.JSON]: 'jsonb',
-};
 
 /**
  * Collects the values of one statement. Values only ever travel as $n parameters with an
@@ -69,7 +58,7 @@ export function compileCondition(cond: Cond, scope: SqlScope, negated = false): 
       const type = scope.fields.get(cond.field);
       if (type === undefined) throw new ConditionError(`unknown field ${JSON.stringify(cond.field)}`);
       const col = column(scope, cond.field);
-      const cast = SQL_TYPES[type];
+      const cast = COLUMN_TYPES[type];
       const orNull = (sql: string) => `(${sql} or ${col} is null)`;
       switch (cond.op) {
         case 'isNull':

@@ -1,4 +1,5 @@
 import { FieldType } from '@causeway/catalogue';
+import { escapeLikeWildcards } from '@causeway/core';
 import pg from 'pg';
 
 /**
@@ -95,7 +96,7 @@ function textList(columns: ReadableColumn[]): string {
 
 /** Escapes LIKE wildcards so that a search for "100%" finds the text "100%". */
 export function likeContains(word: string): string {
-  return `%${word.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+  return `%${escapeLikeWildcards(word)}%`;
 }
 
 class Params {
