@@ -2,7 +2,7 @@ import { CallHandler, ExecutionContext, HttpException, Injectable, NestIntercept
 import { Reflector } from '@nestjs/core';
 import { GqlExecutionContext, type GqlContextType } from '@nestjs/graphql';
 import { CausewayError, ErrorCode, rawRequestOf, REQUEST_CONTEXT_KEY } from '@causeway/core';
-import { catchError, from, mergeMap, Observable, throwError } from 'rxjs';
+import { catchError, finalize, from, mergeMap, Observable, throwError } from 'rxjs';
 import { auditScope, type AuditScopeState } from './audit-scope.js';
 import { AuditOutcome } from './audit.types.js';
 import { AuditService } from './audit.service.js';
@@ -83,7 +83,7 @@ export class AuditInterceptor implements NestInterceptor {
     const marked = this.reflector.getAllAndOverride<{ action: string | null } | undefined>(AUDITED_KEY, [context.getHandler(), context.getClass()]);
     const action = marked?.action ?? operation.action;
     const recordSuccess = operation.mutation || marked !== undefined;
-    const state: AuditScopeState = { outcomes: [] };
+    const state: AuditScopeState = { outcomes: [], settle: this.audit.begin() };
     return new Observable((subscriber) =>
       auditScope.run(state, () =>
         next
@@ -99,6 +99,7 @@ export class AuditInterceptor implements NestInterceptor {
               const { outcome, reason } = outcomeOfError(error);
               return from(this.audit.record(ctx, { action, outcome, reason })).pipe(mergeMap(() => throwError(() => error)));
             }),
+            finalize(() => state.settle?.()),
           )
           .subscribe(subscriber),
       ),

@@ -15,8 +15,9 @@ import { AuditSigningKey, loadSigningKey } from './signing-key.js';
   providers: [
     {
       provide: AuditWriter,
-      inject: [DatabaseServer],
-      useFactory: (server: DatabaseServer) => new AuditWriter({ ...DEFAULT_WRITER_OPTIONS, url: server.url }),
+      inject: [DatabaseServer, CausewayConfig],
+      useFactory: (server: DatabaseServer, config: CausewayConfig) =>
+        new AuditWriter({ ...DEFAULT_WRITER_OPTIONS, url: server.url, commitDelayMs: config.AUDIT_COMMIT_DELAY_MS }),
     },
     { provide: AuditSigningKey, inject: [CausewayConfig], useFactory: (config: CausewayConfig) => loadSigningKey(config) },
     AuditCheckpointer,

@@ -55,8 +55,19 @@ export class AuditService implements OnApplicationShutdown {
       throw new CausewayError(ErrorCode.AUDIT_UNAVAILABLE, 'The audit trail cannot record this exchange; nothing was served.');
     }
     // The audit interceptor learns that this operation recorded its own event.
-    auditScope.getStore()?.outcomes.push(normalised.outcome);
-    return this.writer.append(normalised);
+    const scope = auditScope.getStore();
+    scope?.outcomes.push(normalised.outcome);
+    const receipt = this.writer.append(normalised);
+    scope?.settle?.();
+    return receipt;
+  }
+
+  /**
+   * An operation has begun that will probably record an event: group commits wait briefly for
+   * it. The answer says it has recorded or finished.
+   */
+  begin(): () => void {
+    return this.writer.begin();
   }
 
   /** Waits until every event queued so far is committed. */

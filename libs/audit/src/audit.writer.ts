@@ -16,6 +16,8 @@ export interface AuditWriterOptions {
   maxQueue: number;
   /** Events per transaction. */
   maxBatch: number;
+  /** How long a batch may wait for exchanges in flight (see `begin`) to queue their events; 0: never. */
+  commitDelayMs: number;
   /** A write that takes longer than this fails (and its requests get AUDIT_UNAVAILABLE). */
   statementTimeoutMs: number;
   connectTimeoutMs: number;
@@ -25,6 +27,7 @@ export const DEFAULT_WRITER_OPTIONS: Omit<AuditWriterOptions, 'url'> = {
   poolSize: 3,
   maxQueue: 20_000,
   maxBatch: 1_000,
+  commitDelayMs: 2,
   statementTimeoutMs: 5_000,
   connectTimeoutMs: 3_000,
 };
@@ -123,6 +126,10 @@ export class AuditWriter {
   private readonly roleSet = new WeakSet<pg.PoolClient>();
   private readonly knownMonths = new Set<string>();
   private writing = 0;
+  /** Exchanges that have begun and may still queue an event (see `begin`). */
+  private inFlight = 0;
+  /** Wakes a batch that is waiting for exchanges in flight. */
+  private wake: (() => void) | null = null;
   private draining: Promise<void> | null = null;
   private closed = false;
   private useRole: boolean | null = null;
@@ -169,7 +176,25 @@ export class AuditWriter {
       this.queue.push({ record, resolve, reject });
       this.metrics.queueDepth.set(this.queue.length);
       this.kick();
+      this.wake?.();
     });
+  }
+
+  /**
+   * Tells the writer an exchange has begun that will probably queue an event soon; the answer
+   * says it has (or never will). While such exchanges are in flight a batch waits for them, up
+   * to commitDelayMs, so that under load one commit carries many events; a request alone is
+   * written at once. Calling the answer again does nothing.
+   */
+  begin(): () => void {
+    this.inFlight += 1;
+    let settled = false;
+    return () => {
+      if (settled) return;
+      settled = true;
+      this.inFlight -= 1;
+      this.wake?.();
+    };
   }
 
   status(): AuditWriterStatus {
@@ -215,6 +240,7 @@ export class AuditWriter {
 
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
+      await this.gather();
       const batch = this.queue.splice(0, this.options.maxBatch);
       this.metrics.queueDepth.set(this.queue.length);
       this.writing = batch.length;
@@ -230,6 +256,25 @@ export class AuditWriter {
       } finally {
         this.writing = 0;
       }
+    }
+  }
+
+  /** Waits (at most commitDelayMs) while exchanges in flight may still add to the batch. */
+  private async gather(): Promise<void> {
+    const delay = this.options.commitDelayMs;
+    if (delay <= 0 || this.closed) return;
+    const deadline = performance.now() + delay;
+    while (this.inFlight > 0 && this.queue.length < this.options.maxBatch && !this.closed) {
+      const left = deadline - performance.now();
+      if (left <= 0) return;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = null;
     }
   }
 

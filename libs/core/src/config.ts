@@ -84,6 +84,17 @@ export class CausewayConfig {
   @Max(1440, { message: 'AUDIT_CHECKPOINT_MINUTES must be a whole number of minutes between 1 and 1440, e.g. 5' })
   AUDIT_CHECKPOINT_MINUTES = 5;
 
+  /**
+   * How long a group commit may wait for exchanges already in flight to join it (like
+   * PostgreSQL's commit_delay): under load, bigger batches cost less per event; a request alone
+   * never waits. 0 writes every batch at once.
+   */
+  @Transform(({ value }) => (value === undefined || value === '' ? 2 : Number(value)))
+  @IsInt({ message: 'AUDIT_COMMIT_DELAY_MS must be a whole number of milliseconds between 0 and 50, e.g. 2' })
+  @Min(0, { message: 'AUDIT_COMMIT_DELAY_MS must be a whole number of milliseconds between 0 and 50, e.g. 2' })
+  @Max(50, { message: 'AUDIT_COMMIT_DELAY_MS must be a whole number of milliseconds between 0 and 50, e.g. 2' })
+  AUDIT_COMMIT_DELAY_MS = 2;
+
   /** Departments whose auditors see the whole city's audit trail (other auditors see their own department's). */
   @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((code) => code.trim()).filter(Boolean) : value))
   @Matches(/^[A-Z0-9][A-Z0-9-]{1,31}$/, { each: true, message: 'AUDIT_CITY_DEPARTMENTS must be a comma-separated list of department codes, e.g. GZ-GOV,GZ-DATA' })
