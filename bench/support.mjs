@@ -242,7 +242,8 @@ export async function loadEnterprises(rows) {
       return begun.version;
     });
     await catalogue.publishVersion(steward, 'AMR-ENT', version);
-    await db.query(`analyze ${qualifiedTable}`);
+    // Ingest loads with COPY FREEZE; frozen here too, so that no autovacuum of the new table runs during the measurements.
+    await db.query(`vacuum (freeze, analyze) ${qualifiedTable}`);
     // PostGraphile names the table by a smart comment; Causeway ignores it.
     await db.query(`comment on table ${qualifiedTable} is E'@name enterprises'`);
     const dataset = await app.get(PolicyService, { strict: false }).dataset('AMR-ENT');

@@ -42,7 +42,8 @@ export interface RecordsPage {
   nodes: Record<string, unknown>[];
   /** Computed when read (one MAC per row), so answers that do not ask for edges do not pay for them. */
   readonly edges: RecordEdgeValue[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  /** endCursor too is sealed only when read. */
+  pageInfo: { hasNextPage: boolean; readonly endCursor: string | null };
   totalCount: number | null;
   /** The dataset version served. */
   version: number;
@@ -188,6 +189,7 @@ export class ExchangeService {
       return this.cursors.encode(scope, { p: this.seal(position) });
     };
     let edges: RecordEdgeValue[] | null = null;
+    let endCursor: string | null | undefined;
     event.rowsReturned = nodes.length;
     return {
       nodes,
@@ -195,7 +197,13 @@ export class ExchangeService {
         edges ??= nodes.map((node, index) => ({ node, cursor: cursorOf(index) }));
         return edges;
       },
-      pageInfo: { hasNextPage, endCursor: nodes.length > 0 ? cursorOf(nodes.length - 1) : null },
+      pageInfo: {
+        hasNextPage,
+        get endCursor() {
+          endCursor ??= nodes.length > 0 ? cursorOf(nodes.length - 1) : null;
+          return endCursor;
+        },
+      },
       totalCount,
       version: version.version,
     };
