@@ -87,9 +87,13 @@ const url = new URL(serverUrl);
 url.pathname = `/${database}`;
 const databaseUrl = url.toString();
 
+// The gateway runs as `npm start` runs it: the start script's environment variables and Node options.
+const start = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')).scripts.start.split(/\s+/);
+const startEnv = Object.fromEntries(start.slice(0, start.indexOf('node')).map((pair) => pair.split('=')));
+const nodeOptions = start.slice(start.indexOf('node') + 1).filter((word) => word.startsWith('--'));
 const port = 3900 + Math.floor(Math.random() * 90);
-const gateway = spawn(process.execPath, ['--min-semi-space-size=16', path.join(root, 'dist/apps/gateway/src/main.js')], {
-  env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), CAUSEWAY_DATA_DIR: path.join(temp, 'data'), LOG_LEVEL: 'warn', HOST: '127.0.0.1' },
+const gateway = spawn(process.execPath, [...nodeOptions, path.join(root, 'dist/apps/gateway/src/main.js')], {
+  env: { ...process.env, ...startEnv, DATABASE_URL: databaseUrl, PORT: String(port), CAUSEWAY_DATA_DIR: path.join(temp, 'data'), LOG_LEVEL: 'warn', HOST: '127.0.0.1' },
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 let banner = '';
@@ -191,7 +195,7 @@ for (const rows of ROWS) {
 // ---- the table -----------------------------------------------------------------------------
 const pad = (text, width) => String(text).padStart(width);
 const lines = [
-  `Ingest benchmark: ${FIELDS.length}-field dataset, gateway RSS when idle ${mb(idleRss)} MB, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown cpu'}), Node ${process.version}, ${embedded ? 'embedded PostgreSQL' : 'DATABASE_URL'}`,
+  `Ingest benchmark: ${FIELDS.length}-field dataset, gateway (${[...Object.entries(startEnv).map(([name, value]) => `${name}=${value}`), ...nodeOptions].join(' ')}) RSS when idle ${mb(idleRss)} MB, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown cpu'}), Node ${process.version}, ${embedded ? 'embedded PostgreSQL' : 'DATABASE_URL'}`,
   '',
   `| rows       | encoding | file MB | gateway s | gateway rows/s | gateway peak RSS MB | psql \\copy s | \\copy rows/s | gateway ÷ \\copy |`,
   `|-----------:|----------|--------:|----------:|---------------:|--------------------:|-------------:|-------------:|---------------:|`,

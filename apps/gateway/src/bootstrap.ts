@@ -3,9 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import { AuditService } from '@causeway/audit';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { getDistDirectory } from 'altair-static';
 import { AppModule, type AppOptions } from './app.module.js';
-import { GRAPHQL_IDE_ASSETS } from './graphql/graphql-ide.js';
+import { GRAPHQL_IDE_ASSETS, graphqlIdeAssetsDirectory } from './graphql/graphql-ide.js';
 import { MetricsService } from './ops/metrics.js';
 
 /** Builds the gateway application (not yet listening); shared by main.ts and the e2e tests. */
@@ -18,7 +17,7 @@ export async function createGateway(options: AppOptions & { logger?: boolean } =
   });
   if (options.logger !== false) app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
-  await app.register(fastifyStatic, { root: getDistDirectory(), prefix: GRAPHQL_IDE_ASSETS, decorateReply: false });
+  await app.register(fastifyStatic, { root: graphqlIdeAssetsDirectory(), prefix: GRAPHQL_IDE_ASSETS, decorateReply: false });
   const metrics = app.get(MetricsService);
   app.get(AuditService).registerMetrics(metrics.registry);
   app

@@ -7,7 +7,6 @@ import { StrictDecoder } from './encoding.js';
 import { JsonArrayRowStream, NdjsonRowStream } from './json.js';
 import { CopyEncoder } from './rows.js';
 import { ownBytes, serializeError, type FromWorker, type ToWorker, type TranscodeJob } from './transcode.js';
-import { XlsxRowStream } from './xlsx.js';
 
 const port = parentPort!;
 const job = workerData as TranscodeJob;
@@ -51,6 +50,9 @@ async function run(): Promise<void> {
   let decoder: StrictDecoder | null = null;
   const stages: (Readable | Transform)[] = [];
   if (job.format === 'xlsx') {
+    // Imported only here: the zip and XML parsers (yauzl, saxes) would add ≈ 12 MB to every
+    // worker, and most uploads are text.
+    const { XlsxRowStream } = await import('./xlsx.js');
     stages.push(await XlsxRowStream.open(job.file!, job.fields, job.sheet, encoder));
   } else {
     decoder = new StrictDecoder(job.encoding);

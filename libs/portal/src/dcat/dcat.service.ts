@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { badInput, CausewayError, ErrorCode, type RequestContext } from '@causeway/core';
+import type { Quad } from 'n3';
 import type { HttpAnswer } from '../http/portal-request.js';
 import { OpenCatalogueService } from '../open-catalogue.service.js';
 import { openPublisher, type OpenPublisher } from '../open-dataset.js';
 import { PortalSettings } from '../portal-settings.js';
 import type { PortalUrls } from '../portal-urls.js';
-import { catalogGraph, datasetGraph, DATASETS_PER_PAGE } from './dcat-graph.js';
-import { toJsonLd, toTurtle } from './rdf-serialise.js';
 
 export type RdfFormat = 'jsonld' | 'ttl';
 
@@ -14,6 +13,10 @@ const CONTENT_TYPES: Record<RdfFormat, string> = {
   jsonld: 'application/ld+json; charset=utf-8',
   ttl: 'text/turtle; charset=utf-8',
 };
+
+/** The graph builders and serialisers, loaded with n3 (≈ 1.5 MB of heap) on the first DCAT request. */
+let rdf: Promise<[typeof import('./dcat-graph.js'), typeof import('./rdf-serialise.js')]> | null = null;
+const loadRdf = () => (rdf ??= Promise.all([import('./dcat-graph.js'), import('./rdf-serialise.js')]));
 
 /** The DCAT-AP 3 catalogue of open datasets, paged, in JSON-LD and Turtle. */
 @Injectable()
@@ -26,6 +29,7 @@ export class DcatService {
   async catalog(ctx: RequestContext, format: RdfFormat, pageParam: string | undefined, urls: PortalUrls): Promise<HttpAnswer> {
     if (pageParam !== undefined && !/^[1-9]\d{0,6}$/.test(pageParam)) throw badInput('page', 'must be a page number from 1, e.g. ?page=2');
     const page = pageParam === undefined ? 1 : Number(pageParam);
+    const [{ catalogGraph, DATASETS_PER_PAGE }] = await loadRdf();
     const all = await this.catalogue.list(ctx);
     const last = Math.max(1, Math.ceil(all.length / DATASETS_PER_PAGE));
     if (page > last) throw new CausewayError(ErrorCode.NOT_FOUND, `The catalogue has ${last} page(s); ask for ?page=1 to ${last}`);
@@ -41,10 +45,13 @@ export class DcatService {
   /** One dataset's DCAT-AP description; null when the portal does not list it. */
   async dataset(ctx: RequestContext, code: string, format: RdfFormat, urls: PortalUrls): Promise<HttpAnswer | null> {
     const dataset = await this.catalogue.find(ctx, code);
-    return dataset ? this.answer(format, datasetGraph(urls, dataset)) : null;
+    if (!dataset) return null;
+    const [{ datasetGraph }] = await loadRdf();
+    return this.answer(format, datasetGraph(urls, dataset));
   }
 
-  private async answer(format: RdfFormat, quads: Parameters<typeof toTurtle>[0]): Promise<HttpAnswer> {
+  private async answer(format: RdfFormat, quads: Quad[]): Promise<HttpAnswer> {
+    const [, { toJsonLd, toTurtle }] = await loadRdf();
     const body = format === 'ttl' ? await toTurtle(quads) : JSON.stringify(toJsonLd(quads));
     return { status: 200, headers: { 'content-type': CONTENT_TYPES[format], 'cache-control': 'no-cache' }, body };
   }
