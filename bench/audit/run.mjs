@@ -3,7 +3,7 @@
 // transaction per request, and with the group-commit writer; PostGraphile v4 on the same table as
 // the peer; then the audit writer alone at saturation.
 //
-//   npm run bench:audit -- [--rows 100000] [--duration 10] [--connections 10] [--rounds 1] [--events 50000]
+//   npm run bench:audit -- [--rows 100000] [--duration 10] [--warmup 5] [--connections 10] [--rounds 1] [--events 50000]
 //
 // Uses DATABASE_URL when set (a fresh database on that server), else an embedded PostgreSQL in a
 // temporary folder with durable settings (fsync on: every commit waits for the disk).
@@ -20,6 +20,8 @@ import { argument as option, cpuSeconds, graphqlRequest, loadEnterprises, log, o
 const argument = (name, fallback) => Number(option(name, fallback));
 const ROWS = argument('rows', 100_000);
 const DURATION = argument('duration', 10);
+// Each server is measured fresh; a few seconds of load first, so that the JIT has compiled its hot paths.
+const WARMUP = argument('warmup', 5);
 const CONNECTIONS = argument('connections', 10);
 const ROUNDS = argument('rounds', 1);
 const EVENTS = argument('events', 50_000);
@@ -36,7 +38,7 @@ const PORT = 3911;
 const PAGE = graphqlRequest(consumerKey, `{ records(dataset: "AMR-ENT", fields: ${JSON.stringify(NAMES)}, where: { status: { eq: "ACTIVE" } }, first: 100) { nodes } }`);
 const PG_PAGE = graphqlRequest(null, `{ allEnterprises(condition: { status: "ACTIVE" }, first: 100) { nodes { ${NAMES.join(' ')} } } }`);
 const load = { connections: CONNECTIONS, duration: DURATION };
-const warmUp = { connections: CONNECTIONS, duration: 2 };
+const warmUp = { connections: CONNECTIONS, duration: WARMUP };
 
 const MODES = [
   { name: 'Causeway consumer, auditing off', hook: 'no-audit.mjs' },
