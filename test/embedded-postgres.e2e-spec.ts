@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { EmbeddedPostgres } from '@causeway/database';
+import { CLUSTERS_FOR_UNREACHABLE_FOLDERS, EmbeddedPostgres } from '@causeway/database';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -54,5 +54,36 @@ describe('the embedded PostgreSQL', () => {
     const { rows } = await reader.query<{ value: string }>('select value from kept');
     await reader.end();
     expect(rows).toEqual([{ value: 'still here' }]);
+  });
+
+  // As root, the server runs as "postgres"; a clone in a 0700 folder (mktemp -d, /root) is out of its reach.
+  (process.getuid?.() === 0 ? it : it.skip)('as root, keeps the cluster of a data folder "postgres" cannot reach in a system folder, and finds it again', async () => {
+    const locked = await mkdtemp(path.join(os.tmpdir(), 'causeway-locked-'));
+    await chmod(locked, 0o700);
+    const lockedData = path.join(locked, 'clone', '.causeway');
+    let cluster = '';
+    try {
+      const first = await EmbeddedPostgres.open({ dataDir: lockedData, fast: true });
+      cluster = first.pgdata;
+      expect(first.owned).toBe(true);
+      expect(cluster.startsWith(`${CLUSTERS_FOR_UNREACHABLE_FOLDERS}/`)).toBe(true);
+      const client = new pg.Client({ connectionString: first.url });
+      await client.connect();
+      await client.query("create table kept as select 'still here' as value");
+      await client.end();
+      await first.stop();
+
+      const again = await EmbeddedPostgres.open({ dataDir: lockedData, fast: true });
+      expect(again.pgdata).toBe(cluster);
+      const reader = new pg.Client({ connectionString: again.url });
+      await reader.connect();
+      const { rows } = await reader.query<{ value: string }>('select value from kept');
+      await reader.end();
+      await again.stop();
+      expect(rows).toEqual([{ value: 'still here' }]);
+    } finally {
+      if (cluster) await rm(path.dirname(cluster), { recursive: true, force: true });
+      await rm(locked, { recursive: true, force: true });
+    }
   });
 });

@@ -23,7 +23,7 @@ export class DatabaseServer {
       fast: options.fast,
       log: (line) => logger.debug(line),
     });
-    if (embedded.owned) logger.log(`embedded PostgreSQL started on 127.0.0.1:${embedded.port} (data in ${config.dataDir}/pg)`);
+    if (embedded.owned) logger.log(`embedded PostgreSQL started on 127.0.0.1:${embedded.port} (cluster in ${embedded.pgdata})`);
     return new DatabaseServer(embedded.url, [], embedded);
   }
 

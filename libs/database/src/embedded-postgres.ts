@@ -30,13 +30,22 @@ interface Binaries {
 }
 
 export interface EmbeddedPostgresOptions {
-  /** The Causeway data folder; the cluster lives in `<dataDir>/pg`. */
+  /**
+   * The Causeway data folder; the cluster lives in `<dataDir>/pg` (or, when root runs it and the
+   * "postgres" user cannot reach that folder, under CLUSTERS_FOR_UNREACHABLE_FOLDERS).
+   */
   dataDir: string;
   database?: string;
   /** Trade durability for speed (tests only). */
   fast?: boolean;
   log?: (line: string) => void;
 }
+
+/**
+ * Where root keeps the cluster of a data folder the "postgres" user cannot enter (a clone under
+ * /root or in a 0700 temporary folder): a durable system folder, one cluster per data folder.
+ */
+export const CLUSTERS_FOR_UNREACHABLE_FOLDERS = '/var/lib/causeway/embedded-postgres';
 
 const ADVICE =
   'Set DATABASE_URL to use a PostgreSQL server of your own, or CAUSEWAY_DATA_DIR to a folder the embedded server can use.';
@@ -160,7 +169,8 @@ export class EmbeddedPostgres {
   private constructor(
     readonly url: string,
     readonly port: number,
-    private readonly pgdata: string,
+    /** The cluster's folder. */
+    readonly pgdata: string,
   ) {}
 
   /** Whether this process started the server (and so stops it). */
@@ -171,10 +181,12 @@ export class EmbeddedPostgres {
   static async open(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
     const log = options.log ?? (() => undefined);
     const dataDir = path.resolve(options.dataDir);
-    const pgdata = path.join(dataDir, 'pg');
     const database = options.database ?? 'causeway';
     await mkdir(dataDir, { recursive: true, mode: 0o755 });
     const credentials = await EmbeddedPostgres.credentials(dataDir, database);
+    const asRoot = process.getuid?.() === 0;
+    const ids = asRoot ? await postgresIds() : null;
+    const pgdata = ids ? await EmbeddedPostgres.clusterFolder(dataDir, ids, log) : path.join(dataDir, 'pg');
 
     const running = await EmbeddedPostgres.runningPort(pgdata);
     if (running !== null) {
@@ -185,13 +197,7 @@ export class EmbeddedPostgres {
     }
 
     const binaries = await loadBinaries();
-    const asRoot = process.getuid?.() === 0;
-    const ids = asRoot ? await postgresIds() : null;
-    let programs = binaries;
-    if (ids) {
-      await assertTraversable(dataDir, ids, `its data folder ${pgdata}`);
-      programs = await reachableBinaries(binaries, ids, log);
-    }
+    const programs = ids ? await reachableBinaries(binaries, ids, log) : binaries;
 
     if (!existsSync(path.join(pgdata, 'PG_VERSION'))) {
       await EmbeddedPostgres.initialise(programs, pgdata, credentials, ids, log);
@@ -244,6 +250,32 @@ export class EmbeddedPostgres {
   }
 
   /** The port of a live postmaster on this cluster, read from its postmaster.pid. */
+  /**
+   * The cluster of a data folder run by root: `<dataDir>/pg` when the "postgres" user can reach
+   * it; otherwise a folder of its own under CLUSTERS_FOR_UNREACHABLE_FOLDERS, named by a hash of
+   * the data folder's path so that every later start (and the CLI) finds it again.
+   */
+  private static async clusterFolder(dataDir: string, ids: { uid: number; gid: number }, log: (line: string) => void): Promise<string> {
+    const inDataDir = path.join(dataDir, 'pg');
+    let unreachable: EmbeddedDatabaseError;
+    try {
+      await assertTraversable(dataDir, ids, `its data folder ${inDataDir}`);
+      return inDataDir;
+    } catch (error) {
+      if (!(error instanceof EmbeddedDatabaseError)) throw error;
+      unreachable = error;
+    }
+    const elsewhere = path.join(CLUSTERS_FOR_UNREACHABLE_FOLDERS, createHash('sha256').update(dataDir).digest('hex').slice(0, 16), 'pg');
+    try {
+      await mkdir(path.dirname(elsewhere), { recursive: true, mode: 0o755 });
+      await assertTraversable(path.dirname(elsewhere), ids, 'its cluster');
+    } catch {
+      throw unreachable;
+    }
+    log(`the "postgres" user cannot reach ${dataDir}: the embedded PostgreSQL keeps its cluster in ${elsewhere}`);
+    return elsewhere;
+  }
+
   private static async runningPort(pgdata: string): Promise<number | null> {
     const pidFile = await readFile(path.join(pgdata, 'postmaster.pid'), 'utf8').catch(() => null);
     if (!pidFile) return null;

@@ -1,4 +1,4 @@
 export { DatabaseModule, dataSourceOptions, runMigrations, type DatabaseModuleOptions } from './database.module.js';
 export { DatabaseServer } from './database-server.js';
-export { EmbeddedDatabaseError, EmbeddedPostgres } from './embedded-postgres.js';
+export { CLUSTERS_FOR_UNREACHABLE_FOLDERS, EmbeddedDatabaseError, EmbeddedPostgres } from './embedded-postgres.js';
 export { DATA_SCHEMA } from './migrations/1763700000000-foundation.js';
