@@ -7,15 +7,12 @@
 // Uses DATABASE_URL when set (a fresh database is created on that server), else an embedded
 // PostgreSQL in a temporary folder. Exits 1 when the live heap grew by more than 64 MB.
 import { getDataSourceToken } from '@nestjs/typeorm';
-import { mkdtemp, chmod, rm } from 'node:fs/promises';
 import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import pg from 'pg';
 import { createGunzip } from 'node:zlib';
-import { EmbeddedPostgres } from '../dist/libs/database/src/embedded-postgres.js';
+import { benchContext, openBenchDatabase } from './support.mjs';
 
 const rows = Number(process.argv[2] ?? 1_000_000);
 const format = process.argv[3] === 'json' ? 'json' : 'csv';
@@ -26,22 +23,8 @@ v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc');
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
-const temp = await mkdtemp(path.join(os.tmpdir(), 'causeway-bench-'));
-await chmod(temp, 0o755);
-let embedded = null;
-let serverUrl = process.env.DATABASE_URL;
-if (!serverUrl) {
-  embedded = await EmbeddedPostgres.open({ dataDir: path.join(temp, 'pg'), database: 'postgres', fast: true });
-  serverUrl = embedded.url;
-}
-const database = `causeway_bench_${Date.now().toString(36)}`;
-const admin = new pg.Client({ connectionString: serverUrl });
-await admin.connect();
-await admin.query(`create database ${pg.escapeIdentifier(database)}`);
-await admin.end();
-const url = new URL(serverUrl);
-url.pathname = `/${database}`;
-Object.assign(process.env, { DATABASE_URL: url.toString(), CAUSEWAY_DATA_DIR: path.join(temp, 'data'), LOG_LEVEL: 'silent', NODE_ENV: 'test', PORTAL_RATE_LIMIT: '0' });
+const bench = await openBenchDatabase('portal', { fast: true });
+Object.assign(process.env, { NODE_ENV: 'test', PORTAL_RATE_LIMIT: '0' });
 
 const { createGateway } = await import('../dist/apps/gateway/src/bootstrap.js');
 const { CatalogueService, FieldType, OpenType, Sensitivity, SharingType, UpdateCycle } = await import('../dist/libs/catalogue/src/index.js');
@@ -55,14 +38,7 @@ const port = app.getHttpServer().address().port;
 
 try {
   const department = await app.get(DepartmentsService, { strict: false }).create(null, { code: 'DG-BENCH', name: '基准测试局', divisionCode: '440100' });
-  const ctx = {
-    requestId: 'bench',
-    principal: { kind: 'USER', id: 'bench', label: 'bench', departmentId: department.id, departmentCode: department.code, divisionCode: '440100', roles: [Role.STEWARD] },
-    clientIp: null,
-    purpose: null,
-    endUserId: null,
-    startedAt: Date.now(),
-  };
+  const ctx = benchContext(department, [Role.STEWARD]);
   const catalogue = app.get(CatalogueService, { strict: false });
   await catalogue.register(ctx, {
     code: 'BENCH-OPEN',
@@ -142,6 +118,5 @@ try {
   }
 } finally {
   await app.close();
-  await embedded?.stop();
-  await rm(temp, { recursive: true, force: true });
+  await bench.close();
 }
