@@ -2,7 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { CatalogueService, type RegisterDatasetInput } from '@causeway/catalogue';
 import { Role, type RequestContext } from '@causeway/core';
 import { DepartmentsService, SystemClientsService, UsersService } from '@causeway/identity';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -51,6 +51,8 @@ export class TestGateway {
 
   async close(): Promise<void> {
     await this.app.close();
+    // Keys, checkpoints and credentials of a test gateway are not kept (CI machines would pile them up).
+    await rm(this.dataDir, { recursive: true, force: true });
   }
 
   get<T>(token: abstract new (...args: never[]) => T): T {
