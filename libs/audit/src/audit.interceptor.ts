@@ -83,7 +83,10 @@ export class AuditInterceptor implements NestInterceptor {
     const marked = this.reflector.getAllAndOverride<{ action: string | null } | undefined>(AUDITED_KEY, [context.getHandler(), context.getClass()]);
     const action = marked?.action ?? operation.action;
     const recordSuccess = operation.mutation || marked !== undefined;
-    const state: AuditScopeState = { outcomes: [], settle: this.audit.begin() };
+    // Group commits wait for GraphQL operations in flight, which are short and many; not for
+    // REST routes, where an upload can run for minutes before it records its event.
+    const graphql = context.getType<GqlContextType>() === 'graphql';
+    const state: AuditScopeState = { outcomes: [], settle: graphql ? this.audit.begin() : undefined };
     return new Observable((subscriber) =>
       auditScope.run(state, () =>
         next
