@@ -234,12 +234,6 @@ export class CsvRowStream extends Transform {
     }
     const batch = this.batch;
     this.batch = [];
-    try {
-      pushRows(this, this.sink, batch);
-    } catch (error) {
-      callback(error as Error);
-      return;
-    }
-    callback();
+    pushRows(this, this.sink, batch, callback);
   }
 }

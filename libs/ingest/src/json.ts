@@ -108,13 +108,7 @@ export class NdjsonRowStream extends Transform {
       callback(error as Error);
       return;
     }
-    try {
-      pushRows(this, this.sink, rows);
-    } catch (error) {
-      callback(error as Error);
-      return;
-    }
-    callback();
+    pushRows(this, this.sink, rows, callback);
   }
 }
 
@@ -180,13 +174,7 @@ export class JsonArrayRowStream extends Transform {
       callback(error as Error);
       return;
     }
-    try {
-      pushRows(this, this.sink, rows);
-    } catch (error) {
-      callback(error as Error);
-      return;
-    }
-    callback();
+    pushRows(this, this.sink, rows, callback);
   }
 
   private finish(): void {

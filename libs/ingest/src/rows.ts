@@ -34,11 +34,21 @@ export interface RowSink {
   encode(batch: RawRow[], emit: (chunk: Buffer) => void): void;
 }
 
-/** Pushes a reader's batch: as COPY text through its sink, or as row objects. */
-export function pushRows(stream: { push(chunk: unknown): boolean }, sink: RowSink | null, batch: RawRow[]): void {
-  if (batch.length === 0) return;
-  if (sink) sink.encode(batch, (chunk) => stream.push(chunk));
-  else stream.push(batch);
+/**
+ * Pushes a reader's batch (as COPY text through its sink, or as row objects), then calls the
+ * transform's callback: with the error when the batch could not be encoded.
+ */
+export function pushRows(stream: { push(chunk: unknown): boolean }, sink: RowSink | null, batch: RawRow[], callback: TransformCallback): void {
+  try {
+    if (batch.length > 0) {
+      if (sink) sink.encode(batch, (chunk) => stream.push(chunk));
+      else stream.push(batch);
+    }
+  } catch (error) {
+    callback(error as Error);
+    return;
+  }
+  callback();
 }
 
 /**

@@ -277,13 +277,7 @@ export class XlsxSheetStream extends Transform {
     }
     const batch = this.batch;
     this.batch = [];
-    try {
-      pushRows(this, this.sink, batch);
-    } catch (error) {
-      callback(error as Error);
-      return;
-    }
-    callback();
+    pushRows(this, this.sink, batch, callback);
   }
 
   private finish(): void {
