@@ -1,7 +1,8 @@
-// What the exchange and audit benchmarks share: a fresh database (embedded PostgreSQL, or the
-// server at DATABASE_URL), the enterprise register both query (12 fields, a provider and a
-// consumer whose grant masks three fields and scopes rows to its district), server processes,
-// CPU accounting from /proc, and an open-loop load at a fixed rate.
+// What the scripts that drive real gateway processes share (the exchange, audit and portal
+// benchmarks, and test/crash/audit-crash-test.mjs): a fresh database (embedded PostgreSQL, or the
+// server at DATABASE_URL), the enterprise register the exchange and audit benchmarks query (12
+// fields, a provider and a consumer whose grant masks three fields and scopes rows to its
+// district), server processes, CPU accounting from /proc, and an open-loop load at a fixed rate.
 import { getDataSourceToken } from '@nestjs/typeorm';
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';

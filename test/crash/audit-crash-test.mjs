@@ -7,15 +7,11 @@
 //
 // Uses DATABASE_URL when set (a fresh database on that server), else an embedded PostgreSQL in a
 // temporary folder (durable settings). The gateway runs as `node dist/apps/gateway/src/main.js`.
-import { execFile, spawn } from 'node:child_process';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
 import { createServer } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { EmbeddedPostgres } from '../../dist/libs/database/src/embedded-postgres.js';
+import { benchContext, openBenchDatabase, root } from '../../bench/support.mjs';
 
 const argument = (name, fallback) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -24,7 +20,6 @@ const argument = (name, fallback) => {
 const SECONDS = argument('seconds', 2);
 const CONNECTIONS = argument('connections', 16);
 const ROUNDS = argument('rounds', 2);
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const log = (line) => process.stdout.write(`${line}\n`);
 const run = promisify(execFile);
 
@@ -38,43 +33,18 @@ const freePort = () =>
     });
   });
 
-const temp = await mkdtemp(path.join(os.tmpdir(), 'causeway-audit-crash-'));
-await chmod(temp, 0o755);
-let embedded = null;
-let serverUrl = process.env.DATABASE_URL;
-if (!serverUrl) {
-  embedded = await EmbeddedPostgres.open({ dataDir: path.join(temp, 'pg'), database: 'postgres' });
-  serverUrl = embedded.url;
-}
-const database = `causeway_crash_${Date.now().toString(36)}`;
-{
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create database ${pg.escapeIdentifier(database)}`);
-  await admin.end();
-}
-const url = new URL(serverUrl);
-url.pathname = `/${database}`;
-const env = {
-  ...process.env,
-  DATABASE_URL: url.toString(),
-  CAUSEWAY_DATA_DIR: path.join(temp, 'data'),
-  JWT_SECRET: 'crash-test-secret-crash-test-secret-0123456789',
-  LOG_LEVEL: 'error',
-  NODE_ENV: 'production',
-};
+const bench = await openBenchDatabase('crash');
+const env = { ...process.env, ...bench.gatewayEnv, LOG_LEVEL: 'error' };
 let gateway = null;
 let failures = 0;
 
 async function cleanup() {
   gateway?.kill('SIGKILL');
-  await embedded?.stop();
-  await rm(temp, { recursive: true, force: true });
+  await bench.close();
 }
 
 try {
   // ---- a provider, a consumer, an unconditional dataset with rows ----------------------------
-  Object.assign(process.env, { ...env, LOG_LEVEL: 'silent' });
   const { createGateway } = await import('../../dist/apps/gateway/src/bootstrap.js');
   const { CatalogueService, FieldType, OpenType, Sensitivity, SharingType, UpdateCycle } = await import('../../dist/libs/catalogue/src/index.js');
   const { DepartmentsService, SystemClientsService } = await import('../../dist/libs/identity/src/index.js');
@@ -88,14 +58,7 @@ try {
     const provider = await departments.create(null, { code: 'DG-AMR', name: '市场监管局', divisionCode: '440100' });
     await departments.create(null, { code: 'DG-TAX', name: '税务局', divisionCode: '440100' });
     consumerKey = (await app.get(SystemClientsService, { strict: false }).create(null, { department: 'DG-TAX', name: 'tax-system', roles: [Role.CONSUMER] })).key;
-    const steward = {
-      requestId: 'crash-setup',
-      principal: { kind: 'USER', id: 'setup', label: 'setup', departmentId: provider.id, departmentCode: 'DG-AMR', divisionCode: '440100', roles: [Role.STEWARD] },
-      clientIp: null,
-      purpose: null,
-      endUserId: null,
-      startedAt: Date.now(),
-    };
+    const steward = benchContext(provider, [Role.STEWARD]);
     const catalogue = app.get(CatalogueService, { strict: false });
     await catalogue.register(steward, {
       code: 'AMR-ENT',
@@ -140,25 +103,7 @@ try {
   }
 
   const port = await freePort();
-  const startGateway = () =>
-    new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ['dist/apps/gateway/src/main.js'], { cwd: root, env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let output = '';
-      const timer = setTimeout(() => reject(new Error(`the gateway did not start: ${output.slice(-2000)}`)), 60_000);
-      const watch = (chunk) => {
-        output += chunk.toString();
-        if (/http:\/\/localhost/.test(output)) {
-          clearTimeout(timer);
-          resolve(child);
-        }
-      };
-      child.stdout.on('data', watch);
-      child.stderr.on('data', (chunk) => (output += chunk.toString()));
-      child.once('exit', (code, signal) => {
-        clearTimeout(timer);
-        reject(new Error(`the gateway exited at start (${code ?? signal}): ${output.slice(-2000)}`));
-      });
-    });
+  const startGateway = () => bench.start('gateway', 'dist/apps/gateway/src/main.js', { env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, ready: /http:\/\/localhost/ });
 
   const QUERY = JSON.stringify({ query: '{ records(dataset: "AMR-ENT", fields: ["regNo", "entName", "capital"], where: { capital: { gte: 100 } }, first: 20) { nodes } }' });
 
@@ -196,7 +141,7 @@ try {
   }
 
   async function check(label, acknowledged) {
-    const client = new pg.Client({ connectionString: url.toString() });
+    const client = new pg.Client({ connectionString: bench.url });
     await client.connect();
     try {
       const { rows } = await client.query(`select request_id, count(*)::int as n from audit_event where request_id like 'load-%' group by request_id`);
