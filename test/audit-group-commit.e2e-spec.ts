@@ -4,12 +4,21 @@ import { AuditWriter, DEFAULT_WRITER_OPTIONS } from '../libs/audit/src/audit.wri
 import { normaliseEvent } from '../libs/audit/src/canonical.js';
 import { TestGateway } from './support/gateway.js';
 
-const event = (label: string) => normaliseEvent(systemContext('group-commit', label), { action: 'group-commit.test', outcome: AuditOutcome.ALLOWED }, new Date());
+/** An event of an exchange that took `durationMs` (a batch waits at most half the time its quickest exchange took). */
+const event = (label: string, durationMs = 600_000) =>
+  normaliseEvent(systemContext('group-commit', label), { action: 'group-commit.test', outcome: AuditOutcome.ALLOWED, durationMs }, new Date());
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Resolves with the value, or with 'still waiting' if it has not settled after `ms`. */
-const within = <T>(promise: Promise<T>, ms: number): Promise<T | 'still waiting'> =>
-  Promise.race([promise, pause(ms).then(() => 'still waiting' as const)]);
+const within = async <T>(promise: Promise<T>, ms: number): Promise<T | 'still waiting'> => {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'still waiting'>((resolve) => (timer = setTimeout(() => resolve('still waiting'), ms)));
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+};
 
 describe('audit: group commits wait for exchanges in flight (commit delay)', () => {
   let gateway: TestGateway;
@@ -69,6 +78,16 @@ describe('audit: group commits wait for exchanges in flight (commit delay)', () 
     writer.begin();
     expect(await within(writer.append(event('bounded')), 10_000)).not.toBe('still waiting');
     expect(batches).toEqual([1]);
+  });
+
+  it('waits no longer than half the time the quickest exchange of the batch took', async () => {
+    const { writer, batches } = open(60_000);
+    writer.begin();
+    const started = performance.now();
+    writer.append(event('slow', 600_000)).catch(() => undefined);
+    expect(await within(writer.append(event('quick', 100)), 10_000)).not.toBe('still waiting');
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(batches).toEqual([2]);
   });
 
   it('writes each batch at once when the delay is 0', async () => {

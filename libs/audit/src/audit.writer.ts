@@ -16,7 +16,7 @@ export interface AuditWriterOptions {
   maxQueue: number;
   /** Events per transaction. */
   maxBatch: number;
-  /** How long a batch may wait for exchanges in flight (see `begin`) to queue their events; 0: never. */
+  /** The longest a batch may wait for exchanges in flight (see `begin` and `commitWaitMs`) to queue their events; 0: never. */
   commitDelayMs: number;
   /** A write that takes longer than this fails (and its requests get AUDIT_UNAVAILABLE). */
   statementTimeoutMs: number;
@@ -27,7 +27,7 @@ export const DEFAULT_WRITER_OPTIONS: Omit<AuditWriterOptions, 'url'> = {
   poolSize: 3,
   maxQueue: 20_000,
   maxBatch: 1_000,
-  commitDelayMs: 2,
+  commitDelayMs: 20,
   statementTimeoutMs: 5_000,
   connectTimeoutMs: 3_000,
 };
@@ -110,6 +110,21 @@ const LOCKED_AFTER_CONFLICT_MS = 2_000;
 const APPEND = `with appended as (insert into audit_event select * from json_populate_recordset(null::audit_event, $1::json) returning 1)
   update audit_chain_head set seq = $2, hash = $3, updated_at = now() where id = 1 and (select count(*) from appended) > 0`;
 
+/** A batch waits at most this share of the time its quickest exchange took before queuing its event. */
+const WAIT_SHARE_OF_EXCHANGE = 0.5;
+
+/**
+ * How long a batch may wait for exchanges in flight to queue their events: at most
+ * `commitDelayMs`, and at most half the time the quickest exchange in the batch took before it
+ * queued its event, so that waiting adds at most half to any exchange's time. At saturation
+ * exchanges take long (they queue for the CPU), so batches grow and each event costs less; a
+ * quick exchange at light load barely waits.
+ */
+export function commitWaitMs(commitDelayMs: number, quickestExchangeMs: number): number {
+  if (commitDelayMs <= 0 || !Number.isFinite(quickestExchangeMs) || quickestExchangeMs <= 0) return 0;
+  return Math.min(commitDelayMs, quickestExchangeMs * WAIT_SHARE_OF_EXCHANGE);
+}
+
 /**
  * The group-commit writer. Events of concurrent requests queue here; one transaction at a time
  * takes everything queued (up to maxBatch), locks the chain head row, chains and inserts the
@@ -182,8 +197,8 @@ export class AuditWriter {
 
   /**
    * Tells the writer an exchange has begun that will probably queue an event soon; the answer
-   * says it has (or never will). While such exchanges are in flight a batch waits for them, up
-   * to commitDelayMs, so that under load one commit carries many events; a request alone is
+   * says it has (or never will). While such exchanges are in flight a batch waits for them (for
+   * `commitWaitMs`), so that under load one commit carries many events; a request alone is
    * written at once. Calling the answer again does nothing.
    */
   begin(): () => void {
@@ -225,6 +240,8 @@ export class AuditWriter {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // A batch waiting for exchanges in flight commits now.
+    this.wake?.();
     await this.flush();
     await this.pool.end().catch(() => undefined);
   }
@@ -259,13 +276,15 @@ export class AuditWriter {
     }
   }
 
-  /** Waits (at most commitDelayMs) while exchanges in flight may still add to the batch. */
+  /** Waits (see `commitWaitMs`) while exchanges in flight may still add to the batch. */
   private async gather(): Promise<void> {
-    const delay = this.options.commitDelayMs;
-    if (delay <= 0 || this.closed) return;
-    const deadline = performance.now() + delay;
+    const started = performance.now();
+    let quickest = Infinity;
+    let seen = 0;
     while (this.inFlight > 0 && this.queue.length < this.options.maxBatch && !this.closed) {
-      const left = deadline - performance.now();
+      // An event that joined meanwhile may be of a quicker exchange, which shortens the wait.
+      for (; seen < this.queue.length; seen += 1) quickest = Math.min(quickest, this.queue[seen]!.record.durationMs ?? 0);
+      const left = started + commitWaitMs(this.options.commitDelayMs, quickest) - performance.now();
       if (left <= 0) return;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);

@@ -85,15 +85,15 @@ export class CausewayConfig {
   AUDIT_CHECKPOINT_MINUTES = 5;
 
   /**
-   * How long a group commit may wait for exchanges already in flight to join it (like
-   * PostgreSQL's commit_delay): under load, bigger batches cost less per event; a request alone
-   * never waits. 0 writes every batch at once.
+   * The longest a group commit may wait for exchanges already in flight to join it (like
+   * PostgreSQL's commit_delay; never more than half the time its quickest exchange took): under
+   * load, bigger batches cost less per event; a request alone never waits. 0 writes every batch at once.
    */
-  @Transform(({ value }) => (value === undefined || value === '' ? 2 : Number(value)))
-  @IsInt({ message: 'AUDIT_COMMIT_DELAY_MS must be a whole number of milliseconds between 0 and 50, e.g. 2' })
-  @Min(0, { message: 'AUDIT_COMMIT_DELAY_MS must be a whole number of milliseconds between 0 and 50, e.g. 2' })
-  @Max(50, { message: 'AUDIT_COMMIT_DELAY_MS must be a whole number of milliseconds between 0 and 50, e.g. 2' })
-  AUDIT_COMMIT_DELAY_MS = 2;
+  @Transform(({ value }) => (value === undefined || value === '' ? 20 : Number(value)))
+  @IsInt({ message: 'AUDIT_COMMIT_DELAY_MS must be a whole number of milliseconds between 0 and 50, e.g. 20' })
+  @Min(0, { message: 'AUDIT_COMMIT_DELAY_MS must be a whole number of milliseconds between 0 and 50, e.g. 20' })
+  @Max(50, { message: 'AUDIT_COMMIT_DELAY_MS must be a whole number of milliseconds between 0 and 50, e.g. 20' })
+  AUDIT_COMMIT_DELAY_MS = 20;
 
   /** Departments whose auditors see the whole city's audit trail (other auditors see their own department's). */
   @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((code) => code.trim()).filter(Boolean) : value))
