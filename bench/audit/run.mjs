@@ -1,9 +1,11 @@
 // What auditing costs: the exchange benchmark's 100-row consumer query (masks and a row scope,
 // one audit event per request) against the same gateway with auditing off, with one INSERT
 // transaction per request, and with the group-commit writer; PostGraphile v4 on the same table as
-// the peer; then the audit writer alone at saturation.
+// the peer; then the three auditing modes again, interleaved in one process under one continuous
+// load (the figure that a drifting machine distorts least); then the audit writer alone.
 //
-//   npm run bench:audit -- [--rows 100000] [--duration 10] [--warmup 5] [--connections 10] [--rounds 1] [--events 50000]
+//   npm run bench:audit -- [--rows 100000] [--duration 10] [--warmup 5] [--connections 10] [--rounds 1]
+//                          [--windows 30] [--window 2] [--events 50000]
 //
 // Uses DATABASE_URL when set (a fresh database on that server), else an embedded PostgreSQL in a
 // temporary folder with durable settings (fsync on: every commit waits for the disk).
@@ -14,6 +16,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import autocannon from 'autocannon';
 import pg from 'pg';
 import { argument as option, cpuSeconds, graphqlRequest, loadEnterprises, log, openBenchDatabase, root, saturate } from '../support.mjs';
 
@@ -25,6 +28,9 @@ const WARMUP = argument('warmup', 5);
 const CONNECTIONS = argument('connections', 10);
 const ROUNDS = argument('rounds', 1);
 const EVENTS = argument('events', 50_000);
+// The interleaved run: this many windows of this many seconds, cycling auditing off / as shipped / one INSERT per request.
+const WINDOWS = argument('windows', 30);
+const WINDOW = argument('window', 2);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const CORES = os.cpus().length;
 
@@ -83,6 +89,88 @@ try {
     results.push({ name: 'PostGraphile v4 (no policy, no audit)', round, ...result, events: null, gatewayMs, postgresMs });
     log(`${'PostGraphile v4 (no policy, no audit)'.padEnd(46)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  CPU/request: server ${gatewayMs.toFixed(2)} ms, PostgreSQL ${postgresMs?.toFixed(2) ?? '–'} ms`);
   }
+
+  // ---- the three modes interleaved in one process -----------------------------------------------
+  // Runs minutes apart see a shared machine at different speeds (±10 % between rounds, even when
+  // quiet); alternating the modes every few seconds under one continuous load lets the drift fall
+  // on all three alike. Answers in the first moments after a switch (requests begun in the old
+  // mode) are not counted.
+  const interleaved = await (async () => {
+    const SWITCH_PORT = PORT + 1;
+    const SETTLE_MS = 150;
+    const MODE_NAMES = { off: 'auditing off', group: 'group commit (as shipped)', single: 'one INSERT per request' };
+    const child = await bench.start('Causeway consumer, auditing switched at run time', 'dist/apps/gateway/src/main.js', {
+      env: { ...bench.gatewayEnv, PORT: String(PORT), HOST: '127.0.0.1', AUDIT_SWITCH_PORT: String(SWITCH_PORT) },
+      ready: /http:\/\/localhost/i,
+      nodeOptions: [`--import=${pathToFileURL(path.join(here, 'switch.mjs')).href}`],
+    });
+    await saturate(PORT, () => PAGE, warmUp);
+    const tally = Object.fromEntries(Object.keys(MODE_NAMES).map((mode) => [mode, { counted: 0, all: 0, seconds: 0, latencies: [], gateway: 0, postgres: 0, batches: 0, events: 0, commitSeconds: 0 }]));
+    const writerMetrics = async () => {
+      const text = await (await fetch(`http://127.0.0.1:${PORT}/metrics`)).text();
+      const value = (name) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? 0);
+      return { events: value('causeway_audit_batch_size_sum'), batches: value('causeway_audit_batch_size_count'), commitSeconds: value('causeway_audit_commit_seconds_sum') };
+    };
+    const snapshot = async () => ({ gateway: cpuSeconds(child.pid), postgres: bench.postgresCpu() ?? 0, ...(await writerMetrics()) });
+    let mode = 'off';
+    let switchedAt = performance.now();
+    const load = autocannon({ url: `http://127.0.0.1:${PORT}`, connections: CONNECTIONS, duration: WINDOWS * WINDOW + 5, requests: [{ setupRequest: (current) => ({ ...current, ...PAGE }) }] });
+    const finished = new Promise((resolve) => load.once('done', resolve));
+    let errors = 0;
+    load.on('response', (_client, statusCode, _bytes, responseTime) => {
+      if (mode === 'done') return;
+      if (statusCode !== 200) errors += 1;
+      const entry = tally[mode];
+      entry.all += 1;
+      if (performance.now() - switchedAt < SETTLE_MS) return;
+      entry.counted += 1;
+      entry.latencies.push(responseTime);
+    });
+    const cycle = ['off', 'group', 'single'];
+    let before = await snapshot();
+    for (let window = 0; window < WINDOWS; window += 1) {
+      const next = cycle[window % cycle.length];
+      await (await fetch(`http://127.0.0.1:${SWITCH_PORT}/${next}`)).text();
+      const now = await snapshot();
+      if (window > 0) {
+        const entry = tally[mode];
+        for (const key of ['gateway', 'postgres', 'batches', 'events', 'commitSeconds']) entry[key] += now[key] - before[key];
+        entry.seconds += (performance.now() - switchedAt - SETTLE_MS) / 1000;
+      }
+      before = now;
+      mode = next;
+      switchedAt = performance.now();
+      await new Promise((resolve) => setTimeout(resolve, WINDOW * 1000));
+    }
+    const last = await snapshot();
+    const entry = tally[mode];
+    for (const key of ['gateway', 'postgres', 'batches', 'events', 'commitSeconds']) entry[key] += last[key] - before[key];
+    entry.seconds += (performance.now() - switchedAt - SETTLE_MS) / 1000;
+    mode = 'done';
+    load.stop();
+    await finished;
+    await bench.stop(child);
+    const rows = Object.entries(MODE_NAMES).map(([key, name]) => {
+      const item = tally[key];
+      item.latencies.sort((a, b) => a - b);
+      return {
+        key,
+        name,
+        rps: item.counted / item.seconds,
+        p50: Math.round(item.latencies[Math.floor(item.latencies.length / 2)]),
+        p99: Math.round(item.latencies[Math.floor(item.latencies.length * 0.99)]),
+        gatewayMs: (item.gateway * 1000) / item.all,
+        postgresMs: (item.postgres * 1000) / item.all,
+        // (With auditing off, the commits counted are the last ones of the mode before.)
+        meanBatch: key !== 'off' && item.batches > 0 ? item.events / item.batches : null,
+        commitMs: key !== 'off' && item.batches > 0 ? (item.commitSeconds * 1000) / item.batches : null,
+      };
+    });
+    for (const row of rows) {
+      log(`interleaved, ${row.name.padEnd(28)} ${row.rps.toFixed(0).padStart(6)} req/s  p50 ${row.p50} ms  p99 ${row.p99} ms  CPU/request: gateway ${row.gatewayMs.toFixed(2)} ms, PostgreSQL ${row.postgresMs.toFixed(2)} ms${row.meanBatch === null ? '' : `  (batches of ${row.meanBatch.toFixed(1)}, ${row.commitMs.toFixed(1)} ms each)`}`);
+    }
+    return { rows, errors };
+  })();
 
   // ---- the writer alone ------------------------------------------------------------------------
   const { AuditWriter, DEFAULT_WRITER_OPTIONS } = await import('../../dist/libs/audit/src/audit.writer.js');
@@ -153,6 +241,7 @@ try {
   const single = best(MODES[1].name);
   const group = best(MODES[2].name);
   const peer = best('PostGraphile v4 (no policy, no audit)');
+  const interleavedCost = (key) => ((1 - interleaved.rows.find((row) => row.key === key).rps / interleaved.rows[0].rps) * 100).toFixed(1);
   const projected = (name) => (CORES * 1000) / cpu(name).total;
   const lines = [
     `Audit benchmark: the exchange benchmark's 100-row consumer page (12 fields, 3 masked, row scope), ${ROWS.toLocaleString('en')} rows, ${CONNECTIONS} connections, ${DURATION} s per run, ${ROUNDS} round(s); ${CORES} cores (${os.cpus()[0]?.model ?? 'cpu'}), Node ${process.version}, PostgreSQL ${bench.label}; load average at the end ${os.loadavg().map((value) => value.toFixed(1)).join(' ')}`,
@@ -164,7 +253,16 @@ try {
       return `| ${row.name} | ${row.rps.toFixed(0)} | ${row.p50} | ${row.p99} | ${(row.rps / off.rps).toFixed(2)}× | ${(row.rps / peer.rps).toFixed(2)}× | ${c.gateway.toFixed(2)} | ${c.postgres?.toFixed(2) ?? '–'} | ${projected(row.name).toFixed(0)} | ${(projected(row.name) / projected(off.name)).toFixed(2)}× | ${row.errors} | ${row.events ?? '–'} |`;
     }),
     '',
-    `Auditing costs ${((1 - group.rps / off.rps) * 100).toFixed(1)} % of measured throughput with group commit (${((1 - single.rps / off.rps) * 100).toFixed(1)} % with one INSERT per request); in CPU per request, ${((cpu(group.name).total / cpu(off.name).total - 1) * 100).toFixed(1)} % (${((cpu(single.name).total / cpu(off.name).total - 1) * 100).toFixed(1)} %).`,
+    `Interleaved in one process under one continuous load (${WINDOWS} windows of ${WINDOW} s cycling the three modes; ${interleaved.errors} answers not 200):`,
+    '',
+    '| mode | req/s | p50 ms | p99 ms | vs auditing off | CPU ms/req gateway | CPU ms/req PostgreSQL | events per commit | ms per commit |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...interleaved.rows.map(
+      (row) =>
+        `| ${row.name} | ${row.rps.toFixed(0)} | ${row.p50} | ${row.p99} | ${(row.rps / interleaved.rows[0].rps).toFixed(3)}× | ${row.gatewayMs.toFixed(2)} | ${row.postgresMs.toFixed(2)} | ${row.meanBatch?.toFixed(1) ?? '–'} | ${row.commitMs?.toFixed(1) ?? '–'} |`,
+    ),
+    '',
+    `Auditing costs ${interleavedCost('group')} % of throughput with group commit, ${interleavedCost('single')} % with one INSERT per request (interleaved). In the separate runs above: ${((1 - group.rps / off.rps) * 100).toFixed(1)} % and ${((1 - single.rps / off.rps) * 100).toFixed(1)} %; in CPU per request, ${((cpu(group.name).total / cpu(off.name).total - 1) * 100).toFixed(1)} % and ${((cpu(single.name).total / cpu(off.name).total - 1) * 100).toFixed(1)} %.`,
     `The audit writer's own CPU per event with ${CONNECTIONS} callers: Node ${cpuPerEvent.node.toFixed(3)} ms + PostgreSQL ${cpuPerEvent.postgres?.toFixed(3) ?? '–'} ms = ${((cpuPerEvent.node + (cpuPerEvent.postgres ?? 0)) / cpu(off.name).total * 100).toFixed(1)} % of the CPU of one request with auditing off.`,
     `The writer alone: ${saturated.toFixed(0)} events/s at saturation (mean batch ${meanBatch.toFixed(0)} events); ${concurrent.toFixed(0)} events/s with 200 callers each awaiting its commit (p50 ${latencies[Math.floor(latencies.length / 2)].toFixed(1)} ms, p99 ${latencies[Math.floor(latencies.length * 0.99)].toFixed(1)} ms).`,
   ];
