@@ -17,9 +17,9 @@ import { once } from 'node:events';
 import { promisify } from 'node:util';
 import iconv from 'iconv-lite';
 import pg from 'pg';
+import { openBenchDatabase } from './support.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const { EmbeddedPostgres } = await import(path.join(root, 'dist/libs/database/src/embedded-postgres.js'));
 const { csvField, demoRow } = await import(path.join(root, 'dist/apps/gateway/src/seed/demo-rows.js'));
 
 const args = process.argv.slice(2);
@@ -72,20 +72,9 @@ async function generate(file, rows, encoding) {
 }
 
 // ---- the database and the gateway ----------------------------------------------------------
-let embedded = null;
-let serverUrl = process.env.DATABASE_URL;
-if (!serverUrl) {
-  embedded = await EmbeddedPostgres.open({ dataDir: path.join(temp, 'db'), database: 'postgres' });
-  serverUrl = embedded.url;
-}
-const database = `causeway_bench_${Date.now().toString(36)}`;
-const admin = new pg.Client({ connectionString: serverUrl });
-await admin.connect();
-await admin.query(`create database ${pg.escapeIdentifier(database)}`);
-await admin.end();
-const url = new URL(serverUrl);
-url.pathname = `/${database}`;
-const databaseUrl = url.toString();
+const bench = await openBenchDatabase('ingest');
+const databaseUrl = bench.url;
+const dataDir = bench.gatewayEnv.CAUSEWAY_DATA_DIR;
 
 // The gateway runs as `npm start` runs it: the start script's environment variables and Node options.
 const start = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')).scripts.start.split(/\s+/);
@@ -93,7 +82,7 @@ const startEnv = Object.fromEntries(start.slice(0, start.indexOf('node')).map((p
 const nodeOptions = start.slice(start.indexOf('node') + 1).filter((word) => word.startsWith('--'));
 const port = 3900 + Math.floor(Math.random() * 90);
 const gateway = spawn(process.execPath, [...nodeOptions, path.join(root, 'dist/apps/gateway/src/main.js')], {
-  env: { ...process.env, ...startEnv, DATABASE_URL: databaseUrl, PORT: String(port), CAUSEWAY_DATA_DIR: path.join(temp, 'data'), LOG_LEVEL: 'warn', HOST: '127.0.0.1' },
+  env: { ...process.env, ...startEnv, DATABASE_URL: databaseUrl, PORT: String(port), CAUSEWAY_DATA_DIR: dataDir, LOG_LEVEL: 'warn', HOST: '127.0.0.1' },
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 let banner = '';
@@ -104,7 +93,7 @@ for (let tries = 0; !banner.includes('Causeway is running'); tries += 1) {
   if (gateway.exitCode !== null || tries > 600) throw new Error(`the gateway did not start:\n${banner}`);
   await new Promise((resolve) => setTimeout(resolve, 100));
 }
-const credentials = JSON.parse(await readFile(path.join(temp, 'data', 'demo-credentials.json'), 'utf8'));
+const credentials = JSON.parse(await readFile(path.join(dataDir, 'demo-credentials.json'), 'utf8'));
 const key = credentials.clients.find((client) => client.name === 'amr-loader').key;
 
 function request(method, pathname, { body, headers = {} } = {}) {
@@ -195,7 +184,7 @@ for (const rows of ROWS) {
 // ---- the table -----------------------------------------------------------------------------
 const pad = (text, width) => String(text).padStart(width);
 const lines = [
-  `Ingest benchmark: ${FIELDS.length}-field dataset, gateway (${[...Object.entries(startEnv).map(([name, value]) => `${name}=${value}`), ...nodeOptions].join(' ')}) RSS when idle ${mb(idleRss)} MB, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown cpu'}), Node ${process.version}, ${embedded ? 'embedded PostgreSQL' : 'DATABASE_URL'}`,
+  `Ingest benchmark: ${FIELDS.length}-field dataset, gateway (${[...Object.entries(startEnv).map(([name, value]) => `${name}=${value}`), ...nodeOptions].join(' ')}) RSS when idle ${mb(idleRss)} MB, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown cpu'}), Node ${process.version}, PostgreSQL ${bench.label}`,
   '',
   `| rows       | encoding | file MB | gateway s | gateway rows/s | gateway peak RSS MB | psql \\copy s | \\copy rows/s | gateway ÷ \\copy |`,
   `|-----------:|----------|--------:|----------:|---------------:|--------------------:|-------------:|-------------:|---------------:|`,
@@ -208,5 +197,5 @@ process.stdout.write(`${lines.join('\n')}\n`);
 
 stopGateway();
 await once(gateway, 'exit');
-if (embedded) await embedded.stop();
+await bench.close();
 await rm(temp, { recursive: true, force: true });
