@@ -128,24 +128,23 @@ try {
     });
     const cycle = ['off', 'group', 'single'];
     let before = await snapshot();
+    // Credits the window that just ended to its mode.
+    const closeWindow = (now) => {
+      const entry = tally[mode];
+      for (const key of ['gateway', 'postgres', 'batches', 'events', 'commitSeconds']) entry[key] += now[key] - before[key];
+      entry.seconds += (performance.now() - switchedAt - SETTLE_MS) / 1000;
+    };
     for (let window = 0; window < WINDOWS; window += 1) {
       const next = cycle[window % cycle.length];
       await (await fetch(`http://127.0.0.1:${SWITCH_PORT}/${next}`)).text();
       const now = await snapshot();
-      if (window > 0) {
-        const entry = tally[mode];
-        for (const key of ['gateway', 'postgres', 'batches', 'events', 'commitSeconds']) entry[key] += now[key] - before[key];
-        entry.seconds += (performance.now() - switchedAt - SETTLE_MS) / 1000;
-      }
+      if (window > 0) closeWindow(now);
       before = now;
       mode = next;
       switchedAt = performance.now();
       await new Promise((resolve) => setTimeout(resolve, WINDOW * 1000));
     }
-    const last = await snapshot();
-    const entry = tally[mode];
-    for (const key of ['gateway', 'postgres', 'batches', 'events', 'commitSeconds']) entry[key] += last[key] - before[key];
-    entry.seconds += (performance.now() - switchedAt - SETTLE_MS) / 1000;
+    closeWindow(await snapshot());
     mode = 'done';
     load.stop();
     await finished;
