@@ -327,6 +327,22 @@ describe('open-data portal', () => {
       expect(unknownField.envelope.error!.__type).toBe('Search Error');
     });
 
+    it('an anonymous ReDoS glob in package_search is matched without backtracking, and an over-long one refused', async () => {
+      // Issue 11: this query took seconds per dataset and froze every other request.
+      const hostile = await ckan<{ count: number }>('package_search', `q=${encodeURIComponent('id:*?*?*?*?*?*?*?*?*?!')}`);
+      expect(hostile.status).toBe(200);
+      expect(hostile.envelope.result.count).toBe(0);
+      const fq = await ckan<{ count: number }>('package_search', `fq=${encodeURIComponent('name:*?*?*?*?*?*?*?*?*t')}`);
+      expect(fq.envelope.result.count).toBe(1);
+      const globbed = await ckan<{ results: { name: string }[] }>('package_search', `q=${encodeURIComponent('name:amr-?pen-*')}`);
+      expect(globbed.envelope.result.results.map((pkg) => pkg.name)).toEqual(['amr-open-ent']);
+      const long = `name:${'*a'.repeat(60)}!`;
+      const refused = await ckan('package_search', `q=${encodeURIComponent(long)}`);
+      expect(refused.status).toBe(400);
+      expect(refused.envelope.error).toEqual({ __type: 'Search Query Error', message: expect.stringContaining('longer than 100 characters') });
+      expect(refused.envelope.error!.message!.length).toBeLessThan(120);
+    });
+
     it('counts facets over the matching packages', async () => {
       const faceted = await ckan<{ facets: Record<string, Record<string, number>>; search_facets: Record<string, { items: { name: string; count: number }[] }> }>(
         'package_search',
@@ -624,6 +640,22 @@ describe('open-data portal', () => {
       const head = await gateway.app.getHttpAdapter().getInstance().inject({ method: 'HEAD', url: `/open/datasets/${OPEN_CODE}.json` });
       expect(head.statusCode).toBe(200);
       expect((await auditRows('portal.download')).filter((row) => row.outcome === 'ALLOWED')).toHaveLength(before + 1);
+    });
+
+    it('a HEAD on a download never claims a false Content-Length', async () => {
+      // RFC 9110 §8.6: a HEAD's Content-Length is the size the GET would send, or absent; never 0 for a non-empty file.
+      const inject = gateway.app.getHttpAdapter().getInstance();
+      for (const [extension, headers] of [['csv', {}], ['json', {}], ['csv', { 'accept-encoding': 'gzip' }]] as const) {
+        const url = `/open/datasets/${OPEN_CODE}.${extension}`;
+        const head = await inject.inject({ method: 'HEAD', url, headers });
+        expect([url, head.statusCode]).toEqual([url, 200]);
+        expect(head.body).toBe('');
+        const get = await inject.inject({ method: 'GET', url, headers });
+        const claimed = head.headers['content-length'];
+        if (claimed !== undefined) expect([url, Number(claimed)]).toEqual([url, get.rawPayload.length]);
+        expect(head.headers['content-type']).toBe(get.headers['content-type']);
+        expect(head.headers.etag).toBe(get.headers.etag);
+      }
     });
 
     it('serves an earlier published version by number, listed as a resource of its own', async () => {

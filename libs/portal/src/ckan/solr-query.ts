@@ -25,13 +25,20 @@ type Token =
   | { kind: 'term'; prefix: '+' | '-' | null; field: string | null; value: TermValue };
 
 const MAX_QUERY_LENGTH = 2_000;
+const ECHOED_LENGTH = 24;
+
+/** What an error repeats of the caller's text: a short prefix, never the whole of it. */
+export function shortPrefix(text: string): string {
+  const chars = [...text];
+  return chars.length <= ECHOED_LENGTH ? text : `${chars.slice(0, ECHOED_LENGTH).join('')}…`;
+}
 
 export function parseSolrQuery(text: string): QueryNode {
   if (text.length > MAX_QUERY_LENGTH) throw CkanError.searchQuery(`the query is longer than ${MAX_QUERY_LENGTH} characters`);
   const tokens = tokenize(text);
   const parser = new Parser(tokens);
   const node = parser.query();
-  if (!parser.done()) throw CkanError.searchQuery(`unexpected ")" in ${text}`);
+  if (!parser.done()) throw CkanError.searchQuery(`unexpected ")" in ${shortPrefix(text)}`);
   return node;
 }
 
@@ -80,10 +87,10 @@ function tokenize(text: string): Token[] {
       index = end + 1;
     } else if (field && (start === '[' || start === '{')) {
       const closing = text.slice(index).search(/[\]}]/);
-      if (closing < 0) throw CkanError.searchQuery(`a range in ${text} is not closed with ] or }`);
+      if (closing < 0) throw CkanError.searchQuery(`a range in ${shortPrefix(text)} is not closed with ] or }`);
       const body = text.slice(index + 1, index + closing);
       const parts = /^\s*(\S+)\s+TO\s+(\S+)\s*$/.exec(body);
-      if (!parts) throw CkanError.searchQuery(`a range must read [from TO to], not ${text.slice(index, index + closing + 1)}`);
+      if (!parts) throw CkanError.searchQuery(`a range must read [from TO to], not ${shortPrefix(text.slice(index, index + closing + 1))}`);
       value = { kind: 'range', from: unescape(parts[1]!), to: unescape(parts[2]!), includeFrom: start === '[', includeTo: text[index + closing] === ']' };
       index += closing + 1;
     } else {
@@ -110,7 +117,7 @@ function findClosingQuote(text: string, from: number): number {
     if (text[index] === '\\') index += 1;
     else if (text[index] === '"') return index;
   }
-  throw CkanError.searchQuery(`a quoted phrase in ${text} is not closed`);
+  throw CkanError.searchQuery(`a quoted phrase in ${shortPrefix(text)} is not closed`);
 }
 
 function unescape(text: string): string {
@@ -187,5 +194,20 @@ export function fieldsOf(node: QueryNode): string[] {
       return fieldsOf(node.item);
     case 'term':
       return node.field ? [node.field] : [];
+  }
+}
+
+/** Every term of a query, so that each can be checked before evaluating. */
+export function termsOf(node: QueryNode): Extract<QueryNode, { kind: 'term' }>[] {
+  switch (node.kind) {
+    case 'all':
+      return [];
+    case 'and':
+    case 'or':
+      return node.items.flatMap(termsOf);
+    case 'not':
+      return termsOf(node.item);
+    case 'term':
+      return [node];
   }
 }
