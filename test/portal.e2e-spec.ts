@@ -343,6 +343,96 @@ describe('open-data portal', () => {
       expect(refused.envelope.error!.message!.length).toBeLessThan(120);
     });
 
+    it('answers JSONP to a GET with a strict callback name, as anonymous, and refuses a callback that is not a name', async () => {
+      const wrapped = await gateway.http('GET', '/api/3/action/package_list?callback=jQuery_123.done');
+      expect(wrapped.status).toBe(200);
+      expect(wrapped.headers['content-type']).toBe('application/javascript;charset=utf-8');
+      expect(wrapped.body).toMatch(/^jQuery_123\.done\(\{"help":.*\}\);$/s);
+      const inner = JSON.parse(wrapped.body.slice('jQuery_123.done('.length, -2)) as CkanEnvelope<string[]>;
+      expect(inner).toMatchObject({ success: true, result: expect.arrayContaining(['amr-open-ent']) });
+      for (const hostile of ['alert(1)//', '<script>', '1abc', 'a'.repeat(65), '', 'a-b', 'x;y']) {
+        const refused = await gateway.http('GET', `/api/3/action/package_list?callback=${encodeURIComponent(hostile)}`);
+        expect([hostile, refused.status]).toEqual([hostile, 409]);
+        expect(refused.headers['content-type']).toBe('application/json;charset=utf-8');
+        expect(refused.json<CkanEnvelope>().error).toEqual({ __type: 'Validation Error', callback: [expect.stringContaining('JavaScript function name')] });
+        expect(refused.body).not.toContain('<script>');
+      }
+      // CKAN wraps successes only; an error stays JSON.
+      const missing = await gateway.http('GET', '/api/3/action/package_show?id=nothing&callback=cb');
+      expect(missing.status).toBe(404);
+      expect(missing.json<CkanEnvelope>().success).toBe(false);
+      // A POST is never wrapped.
+      const posted = await gateway.http('POST', '/api/3/action/package_list?callback=cb', { headers: { 'content-type': 'application/json' }, body: '{"callback": "cb"}' });
+      expect(posted.headers['content-type']).toBe('application/json;charset=utf-8');
+    });
+
+    it('answers a malformed or non-object JSON body in CKAN’s error envelope', async () => {
+      for (const body of ['{"id": ', '[1, 2]', 'not json']) {
+        const response = await gateway.http('POST', '/api/3/action/package_show', { headers: { 'content-type': 'application/json' }, body });
+        expect([body, response.status]).toEqual([body, 400]);
+        const envelope = response.json<CkanEnvelope>();
+        expect(envelope).toMatchObject({ help: 'http://localhost:80/api/3/action/help_show?name=package_show', success: false, error: { __type: 'Bad request' } });
+        expect(envelope.error!.message).toMatch(/^Bad request - JSON Error: /);
+      }
+      // What `curl -d '{"id": …}'` sends: a form whose one key is the JSON, read as CKAN reads it.
+      const curl = await gateway.http('POST', '/api/3/action/package_show', { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: JSON.stringify({ id: 'amr-open-ent' }) });
+      expect(curl.status).toBe(200);
+      expect(curl.json<CkanEnvelope<{ name: string }>>().result.name).toBe('amr-open-ent');
+    });
+
+    it('refuses an unknown package_search parameter with 400 as CKAN does, and accepts CKAN’s own', async () => {
+      const unknown = await ckan('package_search', 'q=x&qq=1');
+      expect(unknown.status).toBe(400);
+      expect(unknown.envelope.error).toEqual({ __type: 'Search Query Error', message: 'Search Query is invalid: "Invalid search parameters: [\'qq\']"' });
+      const posted = await ckanPost('package_search', { q: 'x', limit: 5 });
+      expect(posted.status).toBe(400);
+      const known = await ckan('package_search', 'q=*:*&include_private=true&include_drafts=false&defType=edismax&fl=name,title&wt=json');
+      expect(known.status).toBe(200);
+      expect((known.envelope.result as { results: Record<string, unknown>[] }).results[0]).toEqual({ name: expect.any(String), title: expect.any(String) });
+    });
+
+    it('lists licences, autocompletes package names and titles, and lists current packages with their resources, as CKAN 2.10 does', async () => {
+      const licences = await ckan<Record<string, unknown>[]>('license_list');
+      expect(licences.status).toBe(200);
+      expect(licences.envelope.result.find((licence) => licence.id === 'cc-by')).toEqual({
+        domain_content: true,
+        domain_data: false,
+        domain_software: false,
+        family: '',
+        id: 'cc-by',
+        is_generic: false,
+        od_conformance: 'approved',
+        osd_conformance: 'not reviewed',
+        maintainer: '',
+        status: 'active',
+        url: 'http://www.opendefinition.org/licenses/cc-by',
+        title: 'Creative Commons Attribution',
+        is_okd_compliant: true,
+        is_osi_compliant: false,
+      });
+      expect(licences.envelope.result.map((licence) => licence.id)).toEqual(expect.arrayContaining(['notspecified', 'odc-pddl', 'cc-zero', 'other-closed']));
+
+      const byName = await ckan<Record<string, string>[]>('package_autocomplete', 'q=open');
+      expect(byName.envelope.result).toEqual([
+        { name: 'amr-open-ent', title: '企业登记开放数据', match_field: 'name', match_displayed: 'amr-open-ent' },
+        { name: 'health-open', title: '医疗机构开放数据', match_field: 'name', match_displayed: 'health-open' },
+      ]);
+      const byTitle = await ckan<Record<string, string>[]>('package_autocomplete', `q=${encodeURIComponent('企业')}&limit=1`);
+      expect(byTitle.envelope.result).toEqual([{ name: 'amr-open-ent', title: '企业登记开放数据', match_field: 'title', match_displayed: '企业登记开放数据 (amr-open-ent)' }]);
+      const noQ = await ckan('package_autocomplete');
+      expect(noQ.status).toBe(409);
+      expect(noQ.envelope.error).toEqual({ __type: 'Validation Error', q: ['Missing value'] });
+
+      const current = await ckan<{ name: string; resources: { id: string }[] }[]>('current_package_list_with_resources', 'limit=2');
+      expect(current.status).toBe(200);
+      expect(current.envelope.result).toHaveLength(2);
+      const all = await ckan<{ name: string; metadata_modified: string; resources: { id: string }[] }[]>('current_package_list_with_resources', 'limit=100');
+      expect(all.envelope.result.map((pkg) => pkg.metadata_modified)).toEqual(all.envelope.result.map((pkg) => pkg.metadata_modified).sort().reverse());
+      expect(all.envelope.result.find((pkg) => pkg.name === 'amr-open-ent')!.resources[0]!.id).toBe(openVersionId);
+      const paged = await ckan<{ name: string }[]>('current_package_list_with_resources', 'limit=1&page=2');
+      expect(paged.envelope.result.map((pkg) => pkg.name)).toEqual([all.envelope.result[1]!.name]);
+    });
+
     it('counts facets over the matching packages', async () => {
       const faceted = await ckan<{ facets: Record<string, Record<string, number>>; search_facets: Record<string, { items: { name: string; count: number }[] }> }>(
         'package_search',

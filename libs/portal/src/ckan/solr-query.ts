@@ -1,4 +1,4 @@
-import { CkanError } from './ckan-errors.js';
+import { CkanError, shortPrefix } from './ckan-errors.js';
 
 /**
  * The part of Solr's query syntax that CKAN clients send in package_search's `q` and `fq`:
@@ -25,13 +25,6 @@ type Token =
   | { kind: 'term'; prefix: '+' | '-' | null; field: string | null; value: TermValue };
 
 const MAX_QUERY_LENGTH = 2_000;
-const ECHOED_LENGTH = 24;
-
-/** What an error repeats of the caller's text: a short prefix, never the whole of it. */
-export function shortPrefix(text: string): string {
-  const chars = [...text];
-  return chars.length <= ECHOED_LENGTH ? text : `${chars.slice(0, ECHOED_LENGTH).join('')}…`;
-}
 
 export function parseSolrQuery(text: string): QueryNode {
   if (text.length > MAX_QUERY_LENGTH) throw CkanError.searchQuery(`the query is longer than ${MAX_QUERY_LENGTH} characters`);
