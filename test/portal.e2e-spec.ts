@@ -625,6 +625,58 @@ describe('open-data portal', () => {
       expect(outcome.store.getQuads(subject, 'http://purl.org/dc/terms/description', null, null)[0]!.object.value).toContain('仅向实名认证用户开放');
     });
 
+    it('speaks DCAT-AP 3 as ckanext-dcat reads it: dcat:version, a named Location, EU vocabulary IRIs, licence titles a CKAN resolves', async () => {
+      const outcome = await validateTurtle((await gateway.http('GET', `/open/datasets/${OPEN_CODE}.ttl`)).body);
+      expect(outcome.problems).toEqual([]);
+      const subject = `http://localhost:80/open/datasets/${OPEN_CODE}`;
+      const values = (predicate: string, node: string = subject) =>
+        outcome.store.getQuads(node, predicate, null, null).map((quad) => (quad.object.termType === 'Literal' && quad.object.language ? `${quad.object.value}@${quad.object.language}` : quad.object.value));
+      expect(values('http://www.w3.org/ns/dcat#version')).toEqual(['1']);
+      expect(values('http://www.w3.org/2002/07/owl#versionInfo')).toEqual([]);
+      const place = outcome.store.getQuads(subject, 'http://purl.org/dc/terms/spatial', null, null)[0]!.object;
+      const placeValues = (predicate: string) => outcome.store.getQuads(place, predicate, null, null).map((quad) => quad.object.value);
+      expect(placeValues('http://www.w3.org/1999/02/22-rdf-syntax-ns#type')).toEqual(['http://purl.org/dc/terms/Location']);
+      expect(placeValues('http://www.w3.org/2004/02/skos/core#prefLabel')).toEqual(['广州市']);
+      expect(placeValues('http://www.w3.org/ns/locn#geographicName')).toEqual(['广州市']);
+      expect(values('http://purl.org/dc/terms/accrualPeriodicity')).toEqual(['http://publications.europa.eu/resource/authority/frequency/DAILY']);
+      expect(values('http://purl.org/dc/terms/language')).toEqual(['http://publications.europa.eu/resource/authority/language/ZHO']);
+      const licence = 'http://publications.europa.eu/resource/authority/licence/CC_BY_4_0';
+      expect(values('http://purl.org/dc/terms/title', licence)).toEqual(['Creative Commons Attribution']);
+      expect((await ckan<{ license_title: string }>('package_show', `id=${OPEN_CODE}`)).envelope.result.license_title).toBe('Creative Commons Attribution');
+    });
+
+    it('fails validation when a value is not a concept of its EU vocabulary (the vocabulary shapes bite)', async () => {
+      const turtle = (await gateway.http('GET', `/open/datasets/${OPEN_CODE}.ttl`)).body;
+      const broken = turtle.replaceAll('frequency/DAILY', 'frequency/DAYLY').replaceAll('file-type/CSV', 'file-type/CSVX');
+      const outcome = await validateTurtle(broken);
+      expect(outcome.conforms).toBe(false);
+      expect(outcome.problems.some((problem) => problem.includes('accrualPeriodicity'))).toBe(true);
+      expect(outcome.problems.some((problem) => problem.includes('http://purl.org/dc/terms/format'))).toBe(true);
+    });
+
+    it('dereferences the catalogue’s own IRI to the document the client asks for', async () => {
+      const iri = 'http://localhost:80/catalog';
+      const ttl = (await gateway.http('GET', '/catalog.ttl')).body;
+      expect(ttl).toContain(`<${iri}> a dcat:Catalog`);
+      const inject = gateway.app.getHttpAdapter().getInstance();
+      const asked = async (accept: string | undefined, url = '/catalog') => {
+        const response = await inject.inject({ method: 'GET', url, headers: accept ? { accept } : {} });
+        expect([accept, response.statusCode]).toEqual([accept, 303]);
+        expect(response.headers.vary).toBe('Accept');
+        return response.headers.location;
+      };
+      expect(await asked('text/turtle')).toBe('/catalog.ttl');
+      expect(await asked('application/ld+json')).toBe('/catalog.jsonld');
+      expect(await asked(undefined)).toBe('/catalog.jsonld');
+      expect(await asked('*/*')).toBe('/catalog.jsonld');
+      expect(await asked('text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8')).toBe('/open');
+      expect(await asked('application/ld+json;q=0.5, text/turtle')).toBe('/catalog.ttl');
+      expect(await asked('text/turtle', '/catalog?page=2')).toBe('/catalog.ttl?page=2');
+      const followed = await inject.inject({ method: 'GET', url: String(await asked('text/turtle')) });
+      expect(followed.statusCode).toBe(200);
+      expect((await validateTurtle(followed.body)).problems).toEqual([]);
+    });
+
     it('pages the catalogue and refuses a page beyond the last', async () => {
       expect((await gateway.http('GET', '/catalog.jsonld?page=1')).status).toBe(200);
       expect((await gateway.http('GET', '/catalog.jsonld?page=2')).status).toBe(404);
