@@ -357,6 +357,15 @@ describe('open-data portal', () => {
         expect(refused.json<CkanEnvelope>().error).toEqual({ __type: 'Validation Error', callback: [expect.stringContaining('JavaScript function name')] });
         expect(refused.body).not.toContain('<script>');
       }
+      // A page embedding the script must not borrow its visitor's key: the read is recorded as anonymous.
+      const key = await gateway.client('DG-HEALTH', 'jsonp-embedding-app');
+      const keyed = await gateway.http('GET', `/api/3/action/datastore_search?resource_id=${openVersionId}&limit=1&callback=cb`, { headers: { authorization: `Bearer ${key}` } });
+      expect(keyed.status).toBe(200);
+      expect(keyed.body.startsWith('cb({')).toBe(true);
+      expect((await auditRows('portal.datastore_search')).at(-1)!.principal_kind).toBe('ANONYMOUS');
+      const plain = await gateway.http('GET', `/api/3/action/datastore_search?resource_id=${openVersionId}&limit=1`, { headers: { authorization: `Bearer ${key}` } });
+      expect(plain.status).toBe(200);
+      expect((await auditRows('portal.datastore_search')).at(-1)!.principal_kind).not.toBe('ANONYMOUS');
       // CKAN wraps successes only; an error stays JSON.
       const missing = await gateway.http('GET', '/api/3/action/package_show?id=nothing&callback=cb');
       expect(missing.status).toBe(404);
