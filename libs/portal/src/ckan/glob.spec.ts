@@ -43,6 +43,24 @@ describe('glob matching', () => {
     expect(disagreements).toEqual([]);
   });
 
+  it('agrees with the textbook matcher on long pieces that span several 32-bit words', () => {
+    let seed = 7;
+    const random = (below: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed % below;
+    };
+    const disagreements: string[] = [];
+    for (let round = 0; round < 400; round += 1) {
+      const text = Array.from({ length: 20 + random(120) }, () => 'ab'[random(2)]).join('');
+      const start = random(text.length);
+      // A slice of the text (so that it often matches), with some characters turned into ? and a star or two around.
+      const piece = [...text.slice(start, start + 30 + random(70))].map((char) => (random(5) === 0 ? '?' : char)).join('');
+      const pattern = `${random(2) ? '*' : ''}${piece}${random(3) === 0 ? `*${'ab'[random(2)]}` : '*'}`;
+      if (globMatches(pattern, text) !== reference(pattern, text)) disagreements.push(`${pattern} ~ ${text}`);
+    }
+    expect(disagreements).toEqual([]);
+  });
+
   it('an anonymous ReDoS glob is matched in linear work', () => {
     // The attack of issue 11: a regular expression takes seconds on these; the matcher reads the text once.
     const hostile = ['*?*?*?*?*?*?*?*?*?!', `${'*a'.repeat(49)}!`, `*${'?'.repeat(98)}!`, `*${'a?'.repeat(49)}b`, `${'?*'.repeat(50)}`];
