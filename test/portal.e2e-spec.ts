@@ -327,6 +327,121 @@ describe('open-data portal', () => {
       expect(unknownField.envelope.error!.__type).toBe('Search Error');
     });
 
+    it('an anonymous ReDoS glob in package_search is matched without backtracking, and an over-long one refused', async () => {
+      // Issue 11: this query took seconds per dataset and froze every other request.
+      const hostile = await ckan<{ count: number }>('package_search', `q=${encodeURIComponent('id:*?*?*?*?*?*?*?*?*?!')}`);
+      expect(hostile.status).toBe(200);
+      expect(hostile.envelope.result.count).toBe(0);
+      const fq = await ckan<{ count: number }>('package_search', `fq=${encodeURIComponent('name:*?*?*?*?*?*?*?*?*t')}`);
+      expect(fq.envelope.result.count).toBe(1);
+      const globbed = await ckan<{ results: { name: string }[] }>('package_search', `q=${encodeURIComponent('name:amr-?pen-*')}`);
+      expect(globbed.envelope.result.results.map((pkg) => pkg.name)).toEqual(['amr-open-ent']);
+      const long = `name:${'*a'.repeat(60)}!`;
+      const refused = await ckan('package_search', `q=${encodeURIComponent(long)}`);
+      expect(refused.status).toBe(400);
+      expect(refused.envelope.error).toEqual({ __type: 'Search Query Error', message: expect.stringContaining('longer than 100 characters') });
+      expect(refused.envelope.error!.message!.length).toBeLessThan(120);
+    });
+
+    it('answers JSONP to a GET with a strict callback name, as anonymous, and refuses a callback that is not a name', async () => {
+      const wrapped = await gateway.http('GET', '/api/3/action/package_list?callback=jQuery_123.done');
+      expect(wrapped.status).toBe(200);
+      expect(wrapped.headers['content-type']).toBe('application/javascript;charset=utf-8');
+      expect(wrapped.body).toMatch(/^jQuery_123\.done\(\{"help":.*\}\);$/s);
+      const inner = JSON.parse(wrapped.body.slice('jQuery_123.done('.length, -2)) as CkanEnvelope<string[]>;
+      expect(inner).toMatchObject({ success: true, result: expect.arrayContaining(['amr-open-ent']) });
+      for (const hostile of ['alert(1)//', '<script>', '1abc', 'a'.repeat(65), '', 'a-b', 'x;y']) {
+        const refused = await gateway.http('GET', `/api/3/action/package_list?callback=${encodeURIComponent(hostile)}`);
+        expect([hostile, refused.status]).toEqual([hostile, 409]);
+        expect(refused.headers['content-type']).toBe('application/json;charset=utf-8');
+        expect(refused.json<CkanEnvelope>().error).toEqual({ __type: 'Validation Error', callback: [expect.stringContaining('JavaScript function name')] });
+        expect(refused.body).not.toContain('<script>');
+      }
+      // A page embedding the script must not borrow its visitor's key: the read is recorded as anonymous.
+      const key = await gateway.client('DG-HEALTH', 'jsonp-embedding-app');
+      const keyed = await gateway.http('GET', `/api/3/action/datastore_search?resource_id=${openVersionId}&limit=1&callback=cb`, { headers: { authorization: `Bearer ${key}` } });
+      expect(keyed.status).toBe(200);
+      expect(keyed.body.startsWith('cb({')).toBe(true);
+      expect((await auditRows('portal.datastore_search')).at(-1)!.principal_kind).toBe('ANONYMOUS');
+      const plain = await gateway.http('GET', `/api/3/action/datastore_search?resource_id=${openVersionId}&limit=1`, { headers: { authorization: `Bearer ${key}` } });
+      expect(plain.status).toBe(200);
+      expect((await auditRows('portal.datastore_search')).at(-1)!.principal_kind).not.toBe('ANONYMOUS');
+      // CKAN wraps successes only; an error stays JSON.
+      const missing = await gateway.http('GET', '/api/3/action/package_show?id=nothing&callback=cb');
+      expect(missing.status).toBe(404);
+      expect(missing.json<CkanEnvelope>().success).toBe(false);
+      // A POST is never wrapped.
+      const posted = await gateway.http('POST', '/api/3/action/package_list?callback=cb', { headers: { 'content-type': 'application/json' }, body: '{"callback": "cb"}' });
+      expect(posted.headers['content-type']).toBe('application/json;charset=utf-8');
+    });
+
+    it('answers a malformed or non-object JSON body in CKAN’s error envelope', async () => {
+      for (const body of ['{"id": ', '[1, 2]', 'not json']) {
+        const response = await gateway.http('POST', '/api/3/action/package_show', { headers: { 'content-type': 'application/json' }, body });
+        expect([body, response.status]).toEqual([body, 400]);
+        const envelope = response.json<CkanEnvelope>();
+        expect(envelope).toMatchObject({ help: 'http://localhost:80/api/3/action/help_show?name=package_show', success: false, error: { __type: 'Bad request' } });
+        expect(envelope.error!.message).toMatch(/^Bad request - JSON Error: /);
+      }
+      // What `curl -d '{"id": …}'` sends: a form whose one key is the JSON, read as CKAN reads it.
+      const curl = await gateway.http('POST', '/api/3/action/package_show', { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: JSON.stringify({ id: 'amr-open-ent' }) });
+      expect(curl.status).toBe(200);
+      expect(curl.json<CkanEnvelope<{ name: string }>>().result.name).toBe('amr-open-ent');
+    });
+
+    it('refuses an unknown package_search parameter with 400 as CKAN does, and accepts CKAN’s own', async () => {
+      const unknown = await ckan('package_search', 'q=x&qq=1');
+      expect(unknown.status).toBe(400);
+      expect(unknown.envelope.error).toEqual({ __type: 'Search Query Error', message: 'Search Query is invalid: "Invalid search parameters: [\'qq\']"' });
+      const posted = await ckanPost('package_search', { q: 'x', limit: 5 });
+      expect(posted.status).toBe(400);
+      const known = await ckan('package_search', 'q=*:*&include_private=true&include_drafts=false&defType=edismax&fl=name,title&wt=json');
+      expect(known.status).toBe(200);
+      expect((known.envelope.result as { results: Record<string, unknown>[] }).results[0]).toEqual({ name: expect.any(String), title: expect.any(String) });
+    });
+
+    it('lists licences, autocompletes package names and titles, and lists current packages with their resources, as CKAN 2.10 does', async () => {
+      const licences = await ckan<Record<string, unknown>[]>('license_list');
+      expect(licences.status).toBe(200);
+      expect(licences.envelope.result.find((licence) => licence.id === 'cc-by')).toEqual({
+        domain_content: true,
+        domain_data: false,
+        domain_software: false,
+        family: '',
+        id: 'cc-by',
+        is_generic: false,
+        od_conformance: 'approved',
+        osd_conformance: 'not reviewed',
+        maintainer: '',
+        status: 'active',
+        url: 'http://www.opendefinition.org/licenses/cc-by',
+        title: 'Creative Commons Attribution',
+        is_okd_compliant: true,
+        is_osi_compliant: false,
+      });
+      expect(licences.envelope.result.map((licence) => licence.id)).toEqual(expect.arrayContaining(['notspecified', 'odc-pddl', 'cc-zero', 'other-closed']));
+
+      const byName = await ckan<Record<string, string>[]>('package_autocomplete', 'q=open');
+      expect(byName.envelope.result).toEqual([
+        { name: 'amr-open-ent', title: '企业登记开放数据', match_field: 'name', match_displayed: 'amr-open-ent' },
+        { name: 'health-open', title: '医疗机构开放数据', match_field: 'name', match_displayed: 'health-open' },
+      ]);
+      const byTitle = await ckan<Record<string, string>[]>('package_autocomplete', `q=${encodeURIComponent('企业')}&limit=1`);
+      expect(byTitle.envelope.result).toEqual([{ name: 'amr-open-ent', title: '企业登记开放数据', match_field: 'title', match_displayed: '企业登记开放数据 (amr-open-ent)' }]);
+      const noQ = await ckan('package_autocomplete');
+      expect(noQ.status).toBe(409);
+      expect(noQ.envelope.error).toEqual({ __type: 'Validation Error', q: ['Missing value'] });
+
+      const current = await ckan<{ name: string; resources: { id: string }[] }[]>('current_package_list_with_resources', 'limit=2');
+      expect(current.status).toBe(200);
+      expect(current.envelope.result).toHaveLength(2);
+      const all = await ckan<{ name: string; metadata_modified: string; resources: { id: string }[] }[]>('current_package_list_with_resources', 'limit=100');
+      expect(all.envelope.result.map((pkg) => pkg.metadata_modified)).toEqual(all.envelope.result.map((pkg) => pkg.metadata_modified).sort().reverse());
+      expect(all.envelope.result.find((pkg) => pkg.name === 'amr-open-ent')!.resources[0]!.id).toBe(openVersionId);
+      const paged = await ckan<{ name: string }[]>('current_package_list_with_resources', 'limit=1&page=2');
+      expect(paged.envelope.result.map((pkg) => pkg.name)).toEqual([all.envelope.result[1]!.name]);
+    });
+
     it('counts facets over the matching packages', async () => {
       const faceted = await ckan<{ facets: Record<string, Record<string, number>>; search_facets: Record<string, { items: { name: string; count: number }[] }> }>(
         'package_search',
@@ -519,6 +634,58 @@ describe('open-data portal', () => {
       expect(outcome.store.getQuads(subject, 'http://purl.org/dc/terms/description', null, null)[0]!.object.value).toContain('仅向实名认证用户开放');
     });
 
+    it('speaks DCAT-AP 3 as ckanext-dcat reads it: dcat:version, a named Location, EU vocabulary IRIs, licence titles a CKAN resolves', async () => {
+      const outcome = await validateTurtle((await gateway.http('GET', `/open/datasets/${OPEN_CODE}.ttl`)).body);
+      expect(outcome.problems).toEqual([]);
+      const subject = `http://localhost:80/open/datasets/${OPEN_CODE}`;
+      const values = (predicate: string, node: string = subject) =>
+        outcome.store.getQuads(node, predicate, null, null).map((quad) => (quad.object.termType === 'Literal' && quad.object.language ? `${quad.object.value}@${quad.object.language}` : quad.object.value));
+      expect(values('http://www.w3.org/ns/dcat#version')).toEqual(['1']);
+      expect(values('http://www.w3.org/2002/07/owl#versionInfo')).toEqual([]);
+      const place = outcome.store.getQuads(subject, 'http://purl.org/dc/terms/spatial', null, null)[0]!.object;
+      const placeValues = (predicate: string) => outcome.store.getQuads(place, predicate, null, null).map((quad) => quad.object.value);
+      expect(placeValues('http://www.w3.org/1999/02/22-rdf-syntax-ns#type')).toEqual(['http://purl.org/dc/terms/Location']);
+      expect(placeValues('http://www.w3.org/2004/02/skos/core#prefLabel')).toEqual(['广州市']);
+      expect(placeValues('http://www.w3.org/ns/locn#geographicName')).toEqual(['广州市']);
+      expect(values('http://purl.org/dc/terms/accrualPeriodicity')).toEqual(['http://publications.europa.eu/resource/authority/frequency/DAILY']);
+      expect(values('http://purl.org/dc/terms/language')).toEqual(['http://publications.europa.eu/resource/authority/language/ZHO']);
+      const licence = 'http://publications.europa.eu/resource/authority/licence/CC_BY_4_0';
+      expect(values('http://purl.org/dc/terms/title', licence)).toEqual(['Creative Commons Attribution']);
+      expect((await ckan<{ license_title: string }>('package_show', `id=${OPEN_CODE}`)).envelope.result.license_title).toBe('Creative Commons Attribution');
+    });
+
+    it('fails validation when a value is not a concept of its EU vocabulary (the vocabulary shapes bite)', async () => {
+      const turtle = (await gateway.http('GET', `/open/datasets/${OPEN_CODE}.ttl`)).body;
+      const broken = turtle.replaceAll('frequency/DAILY', 'frequency/DAYLY').replaceAll('file-type/CSV', 'file-type/CSVX');
+      const outcome = await validateTurtle(broken);
+      expect(outcome.conforms).toBe(false);
+      expect(outcome.problems.some((problem) => problem.includes('accrualPeriodicity'))).toBe(true);
+      expect(outcome.problems.some((problem) => problem.includes('http://purl.org/dc/terms/format'))).toBe(true);
+    });
+
+    it('dereferences the catalogue’s own IRI to the document the client asks for', async () => {
+      const iri = 'http://localhost:80/catalog';
+      const ttl = (await gateway.http('GET', '/catalog.ttl')).body;
+      expect(ttl).toContain(`<${iri}> a dcat:Catalog`);
+      const inject = gateway.app.getHttpAdapter().getInstance();
+      const asked = async (accept: string | undefined, url = '/catalog') => {
+        const response = await inject.inject({ method: 'GET', url, headers: accept ? { accept } : {} });
+        expect([accept, response.statusCode]).toEqual([accept, 303]);
+        expect(response.headers.vary).toBe('Accept');
+        return response.headers.location;
+      };
+      expect(await asked('text/turtle')).toBe('/catalog.ttl');
+      expect(await asked('application/ld+json')).toBe('/catalog.jsonld');
+      expect(await asked(undefined)).toBe('/catalog.jsonld');
+      expect(await asked('*/*')).toBe('/catalog.jsonld');
+      expect(await asked('text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8')).toBe('/open');
+      expect(await asked('application/ld+json;q=0.5, text/turtle')).toBe('/catalog.ttl');
+      expect(await asked('text/turtle', '/catalog?page=2')).toBe('/catalog.ttl?page=2');
+      const followed = await inject.inject({ method: 'GET', url: String(await asked('text/turtle')) });
+      expect(followed.statusCode).toBe(200);
+      expect((await validateTurtle(followed.body)).problems).toEqual([]);
+    });
+
     it('pages the catalogue and refuses a page beyond the last', async () => {
       expect((await gateway.http('GET', '/catalog.jsonld?page=1')).status).toBe(200);
       expect((await gateway.http('GET', '/catalog.jsonld?page=2')).status).toBe(404);
@@ -624,6 +791,22 @@ describe('open-data portal', () => {
       const head = await gateway.app.getHttpAdapter().getInstance().inject({ method: 'HEAD', url: `/open/datasets/${OPEN_CODE}.json` });
       expect(head.statusCode).toBe(200);
       expect((await auditRows('portal.download')).filter((row) => row.outcome === 'ALLOWED')).toHaveLength(before + 1);
+    });
+
+    it('a HEAD on a download never claims a false Content-Length', async () => {
+      // RFC 9110 §8.6: a HEAD's Content-Length is the size the GET would send, or absent; never 0 for a non-empty file.
+      const inject = gateway.app.getHttpAdapter().getInstance();
+      for (const [extension, headers] of [['csv', {}], ['json', {}], ['csv', { 'accept-encoding': 'gzip' }]] as const) {
+        const url = `/open/datasets/${OPEN_CODE}.${extension}`;
+        const head = await inject.inject({ method: 'HEAD', url, headers });
+        expect([url, head.statusCode]).toEqual([url, 200]);
+        expect(head.body).toBe('');
+        const get = await inject.inject({ method: 'GET', url, headers });
+        const claimed = head.headers['content-length'];
+        if (claimed !== undefined) expect([url, Number(claimed)]).toEqual([url, get.rawPayload.length]);
+        expect(head.headers['content-type']).toBe(get.headers['content-type']);
+        expect(head.headers.etag).toBe(get.headers.etag);
+      }
     });
 
     it('serves an earlier published version by number, listed as a resource of its own', async () => {

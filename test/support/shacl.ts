@@ -4,7 +4,11 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import SHACLValidator from 'rdf-validate-shacl';
 
-const SHAPES = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'fixtures', 'dcat-ap-3-shapes.ttl');
+const FIXTURES = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'fixtures');
+/** DCAT-AP 3's shapes, and the shapes of its mandatory controlled vocabularies. */
+const SHAPES = ['dcat-ap-3-shapes.ttl', 'dcat-ap-3-vocabulary-shapes.ttl'].map((name) => path.join(FIXTURES, name));
+/** The EU vocabularies' concepts, loaded next to the data as the official validator loads them. */
+const VOCABULARIES = path.join(FIXTURES, 'eu-vocabularies.ttl');
 
 export interface ShaclOutcome {
   conforms: boolean;
@@ -14,8 +18,10 @@ export interface ShaclOutcome {
 }
 
 async function validate(store: Store): Promise<ShaclOutcome> {
-  const shapes = new Store(new Parser().parse(await readFile(SHAPES, 'utf8')));
-  const report = await new SHACLValidator(shapes).validate(store);
+  const shapes = new Store();
+  for (const file of SHAPES) shapes.addQuads(new Parser().parse(await readFile(file, 'utf8')));
+  const data = new Store([...store, ...new Parser().parse(await readFile(VOCABULARIES, 'utf8'))]);
+  const report = await new SHACLValidator(shapes).validate(data);
   return {
     conforms: report.conforms,
     problems: report.results.map((result) => `${result.focusNode?.value} ${result.path?.value ?? ''}: ${result.message.map((message) => message.value).join('; ')}`),

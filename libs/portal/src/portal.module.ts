@@ -3,6 +3,7 @@ import { CatalogueModule } from '@causeway/catalogue';
 import { IdentityModule } from '@causeway/identity';
 import { PolicyModule } from '@causeway/policy';
 import { CkanController, CkanExceptionFilter } from './ckan/ckan.controller.js';
+import { CkanHttpSetup } from './ckan/ckan-http.js';
 import { CkanService } from './ckan/ckan.service.js';
 import { DatastoreService } from './ckan/datastore.service.js';
 import { DcatService } from './dcat/dcat.service.js';
@@ -30,6 +31,7 @@ import { OpenRowsService } from './rows/open-rows.service.js';
     PortalRateLimiter,
     PortalRateLimitGuard,
     CkanExceptionFilter,
+    CkanHttpSetup,
     CkanService,
     DatastoreService,
     DownloadService,

@@ -132,3 +132,78 @@ export const DOWNLOAD_FORMATS: Record<'csv' | 'json', DownloadFormat> = {
   csv: { extension: 'csv', mediaType: 'text/csv', ckanFormat: 'CSV', fileType: 'http://publications.europa.eu/resource/authority/file-type/CSV' },
   json: { extension: 'json', mediaType: 'application/json', ckanFormat: 'JSON', fileType: 'http://publications.europa.eu/resource/authority/file-type/JSON' },
 };
+
+/** One licence of CKAN's register, as license_list answers it (ckan/model/license.py). */
+export interface CkanLicence {
+  domain_content: boolean;
+  domain_data: boolean;
+  domain_software: boolean;
+  family: string;
+  id: string;
+  is_generic: boolean;
+  od_conformance: 'approved' | 'not reviewed';
+  osd_conformance: 'approved' | 'not reviewed';
+  maintainer: string;
+  status: 'active';
+  url: string;
+  title: string;
+  /** Deprecated by CKAN, still answered: od_conformance / osd_conformance === 'approved'. */
+  is_okd_compliant: boolean;
+  is_osi_compliant: boolean;
+}
+
+function ckanLicence(id: string, title: string, options: { url?: string; content?: boolean; data?: boolean; generic?: boolean; open?: boolean } = {}): CkanLicence {
+  return {
+    domain_content: options.content ?? false,
+    domain_data: options.data ?? false,
+    domain_software: false,
+    family: '',
+    id,
+    is_generic: options.generic ?? false,
+    od_conformance: options.open ? 'approved' : 'not reviewed',
+    osd_conformance: 'not reviewed',
+    maintainer: '',
+    status: 'active',
+    url: options.url ?? '',
+    title,
+    is_okd_compliant: options.open ?? false,
+    is_osi_compliant: false,
+  };
+}
+
+const OPEN_DEFINITION = 'http://www.opendefinition.org/licenses/';
+
+/** CKAN 2.10's default licence register, in its order: what a CKAN site without licenses_group_url lists. */
+export const CKAN_LICENCES: readonly CkanLicence[] = [
+  ckanLicence('notspecified', 'License not specified', { generic: true }),
+  ckanLicence('odc-pddl', 'Open Data Commons Public Domain Dedication and License (PDDL)', { url: `${OPEN_DEFINITION}odc-pddl`, data: true, open: true }),
+  ckanLicence('odc-odbl', 'Open Data Commons Open Database License (ODbL)', { url: `${OPEN_DEFINITION}odc-odbl`, data: true, open: true }),
+  ckanLicence('odc-by', 'Open Data Commons Attribution License', { url: `${OPEN_DEFINITION}odc-by`, data: true, open: true }),
+  ckanLicence('cc-zero', 'Creative Commons CCZero', { url: `${OPEN_DEFINITION}cc-zero`, content: true, data: true, open: true }),
+  ckanLicence('cc-by', 'Creative Commons Attribution', { url: `${OPEN_DEFINITION}cc-by`, content: true, open: true }),
+  ckanLicence('cc-by-sa', 'Creative Commons Attribution Share-Alike', { url: `${OPEN_DEFINITION}cc-by-sa`, content: true, open: true }),
+  ckanLicence('gfdl', 'GNU Free Documentation License', { url: `${OPEN_DEFINITION}gfdl`, content: true, open: true }),
+  ckanLicence('other-open', 'Other (Open)', { content: true, generic: true, open: true }),
+  ckanLicence('other-pd', 'Other (Public Domain)', { content: true, generic: true, open: true }),
+  ckanLicence('other-at', 'Other (Attribution)', { content: true, generic: true, open: true }),
+  ckanLicence('uk-ogl', 'UK Open Government Licence (OGL)', { url: 'http://reference.data.gov.uk/id/open-government-licence', content: true, open: true }),
+  ckanLicence('cc-nc', 'Creative Commons Non-Commercial (Any)', { url: 'http://creativecommons.org/licenses/by-nc/2.0/' }),
+  ckanLicence('other-nc', 'Other (Non-Commercial)', { generic: true }),
+  ckanLicence('other-closed', 'Other (Not Open)', { generic: true }),
+];
+
+/** The licences license_list answers: CKAN's register, then any licence an open dataset names that it lacks. */
+export function licenceRegister(licences: (string | null)[]): CkanLicence[] {
+  const register = [...CKAN_LICENCES];
+  for (const named of licences) {
+    const licence = licenceInfo(named);
+    if (!licence || register.some((entry) => entry.id === licence.ckanId)) continue;
+    register.push(ckanLicence(licence.ckanId, licence.title, { url: licence.url ?? '', open: licence.isOpen }));
+  }
+  return register;
+}
+
+/** The title CKAN's register gives a licence id (what ckanext-dcat matches a dct:title against). */
+export function ckanLicenceTitle(licence: LicenceInfo): string {
+  return CKAN_LICENCES.find((entry) => entry.id === licence.ckanId)?.title ?? licence.title;
+}

@@ -4,10 +4,16 @@
  */
 import { CausewayError, ErrorCode } from '@causeway/core';
 
-export type CkanErrorKind = 'NOT_FOUND' | 'VALIDATION' | 'AUTHORIZATION' | 'SEARCH_QUERY' | 'SEARCH' | 'BAD_REQUEST' | 'RATE_LIMITED' | 'UNAVAILABLE' | 'INTERNAL';
+export type CkanErrorKind = 'NOT_FOUND' | 'VALIDATION' | 'AUTHORIZATION' | 'SEARCH_QUERY' | 'SEARCH' | 'BAD_REQUEST' | 'REQUEST_DATA' | 'RATE_LIMITED' | 'UNAVAILABLE' | 'INTERNAL';
 
 /** A validation error dict: field → messages, as CKAN's navl validators produce. */
 export type CkanValidationErrors = Record<string, string[]>;
+
+/** What an error repeats of the caller's text: a short prefix, never the whole of it. */
+export function shortPrefix(text: string, length = 24): string {
+  const chars = [...text];
+  return chars.length <= length ? text : `${chars.slice(0, length).join('')}…`;
+}
 
 export class CkanError extends Error {
   private constructor(
@@ -52,6 +58,15 @@ export class CkanError extends Error {
     return new CkanError('BAD_REQUEST', `Bad request - ${detail}`);
   }
 
+  /**
+   * 400 for request data that cannot be read (malformed JSON, not an object). CKAN answers these
+   * with a bare JSON string; the portal answers CKAN's text inside CKAN's error envelope, so that
+   * clients reading `success` and `error.__type` see a failure they understand.
+   */
+  static requestData(detail: string): CkanError {
+    return new CkanError('REQUEST_DATA', `Bad request - ${detail}`);
+  }
+
   static unavailable(message: string): CkanError {
     return new CkanError('UNAVAILABLE', message);
   }
@@ -93,6 +108,7 @@ const STATUS: Record<CkanErrorKind, number> = {
   SEARCH_QUERY: 400,
   SEARCH: 409,
   BAD_REQUEST: 400,
+  REQUEST_DATA: 400,
   RATE_LIMITED: 429,
   UNAVAILABLE: 503,
   INTERNAL: 500,
@@ -105,6 +121,7 @@ const TYPE: Record<CkanErrorKind, string> = {
   SEARCH_QUERY: 'Search Query Error',
   SEARCH: 'Search Error',
   BAD_REQUEST: 'Bad request',
+  REQUEST_DATA: 'Bad request',
   // CKAN has neither a rate limit nor an audit trail; these two types are ours, in CKAN's shape.
   RATE_LIMITED: 'Rate Limit Error',
   UNAVAILABLE: 'Service Unavailable',

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { FieldType, OpenType } from '@causeway/catalogue';
 import type { OpenDataset, OpenField, OpenPublisher, OpenVersion } from '../open-dataset.js';
 import type { PortalUrls } from '../portal-urls.js';
-import { DOWNLOAD_FORMATS, licenceInfo } from '../vocabularies.js';
+import { ckanLicenceTitle, DOWNLOAD_FORMATS, licenceInfo } from '../vocabularies.js';
 
 /** CKAN writes timestamps as naive UTC ISO 8601 with microseconds, e.g. 2024-05-01T08:00:00.123000. */
 export function ckanTimestamp(date: Date | null): string | null {
@@ -152,7 +152,7 @@ export function packageDict(dataset: OpenDataset, urls: PortalUrls): CkanPackage
     id: dataset.id,
     isopen: dataset.openType === OpenType.OPEN && (licence?.isOpen ?? false),
     license_id: licence?.ckanId ?? 'notspecified',
-    license_title: licence?.title ?? 'License not specified',
+    license_title: licence ? ckanLicenceTitle(licence) : 'License not specified',
     ...(licence?.url ? { license_url: licence.url } : {}),
     maintainer: dataset.publisher?.title ?? null,
     maintainer_email: null,

@@ -52,7 +52,21 @@ describe('CKAN parameters', () => {
     expect(requestData('POST', {}, { id: 'x' })).toEqual({ id: 'x' });
     expect(requestData('POST', {}, Buffer.from('{"id":"x"}'))).toEqual({ id: 'x' });
     expect(requestData('POST', {}, undefined)).toEqual({});
-    expect(errorOf(() => requestData('POST', {}, [1, 2])).kind).toBe('BAD_REQUEST');
+    expect(errorOf(() => requestData('POST', {}, [1, 2])).kind).toBe('REQUEST_DATA');
     expect(errorOf(() => requestData('POST', {}, 'not json')).message).toMatch(/^Bad request - JSON Error/);
+  });
+
+  it('reads a form body as CKAN does: its one key is the JSON when the value is empty or "1", else the fields', () => {
+    const form = 'application/x-www-form-urlencoded';
+    expect(requestData('POST', {}, '{"id":"x"}', form)).toEqual({ id: 'x' });
+    expect(requestData('POST', {}, `${encodeURIComponent('{"id":"x"}')}=1`, form)).toEqual({ id: 'x' });
+    expect(requestData('POST', {}, 'id=x&tag=a&tag=b', form)).toEqual({ id: 'x', tag: ['a', 'b'] });
+    expect(errorOf(() => requestData('POST', {}, '{"id":', form)).kind).toBe('REQUEST_DATA');
+  });
+
+  it('never echoes more than a short prefix of an unreadable body', () => {
+    const huge = `{"id": "${'x'.repeat(100_000)}`;
+    expect(errorOf(() => requestData('POST', {}, huge)).message.length).toBeLessThan(200);
+    expect(errorOf(() => requestData('POST', {}, `[${'1,'.repeat(50_000)}1]`)).message.length).toBeLessThan(200);
   });
 });

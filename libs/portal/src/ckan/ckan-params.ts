@@ -1,13 +1,14 @@
-import { CkanError } from './ckan-errors.js';
+import { CkanError, shortPrefix } from './ckan-errors.js';
 
 /** An action's input as CKAN receives it: a JSON object (POST) or the query string (GET). */
 export type CkanInput = Record<string, unknown>;
 
 /**
  * Reads request data the way CKAN does (ckan/views/api.py `_get_request_data`): a GET's query
- * parameters become strings (a list when repeated); a POST's body is a JSON object or a form.
+ * parameters become strings (a list when repeated); a POST's body is a JSON object, or a form
+ * (whose one key is the JSON when its value is empty or "1", as `curl -d '{…}'` sends it).
  */
-export function requestData(method: string, query: unknown, body: unknown): CkanInput {
+export function requestData(method: string, query: unknown, body: unknown, mediaType: string | null = 'application/json'): CkanInput {
   if (method === 'GET' || method === 'HEAD') {
     return isPlainObject(query) ? { ...query } : {};
   }
@@ -15,20 +16,33 @@ export function requestData(method: string, query: unknown, body: unknown): Ckan
   if (Buffer.isBuffer(body) || typeof body === 'string') {
     const text = body.toString();
     if (text.trim() === '') return {};
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (error) {
-      throw CkanError.badRequest(`JSON Error: Error decoding JSON data. Error: ${(error as Error).message}`);
-    }
-    return asDict(parsed);
+    if (mediaType !== null && /^application\/x-www-form-urlencoded/i.test(mediaType)) return formData(text);
+    return asDict(parseJson(text));
   }
   return asDict(body);
 }
 
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw CkanError.requestData(`JSON Error: Error decoding JSON data. Error: ${shortPrefix((error as Error).message, 120)}`);
+  }
+}
+
+function formData(text: string): CkanInput {
+  const form = new URLSearchParams(text);
+  const keys = [...new Set(form.keys())];
+  if (keys.length === 1 && form.getAll(keys[0]!).length === 1 && ['', '1'].includes(form.get(keys[0]!)!)) return asDict(parseJson(keys[0]!));
+  return Object.fromEntries(keys.map((key) => {
+    const values = form.getAll(key);
+    return [key, values.length === 1 ? values[0] : values];
+  }));
+}
+
 function asDict(value: unknown): CkanInput {
   if (!isPlainObject(value)) {
-    throw CkanError.badRequest(`JSON Error: Request data JSON decoded to ${JSON.stringify(value)} but it needs to be a dictionary.`);
+    throw CkanError.requestData(`JSON Error: Request data JSON decoded to ${shortPrefix(JSON.stringify(value) ?? String(value))} but it needs to be a dictionary.`);
   }
   return value;
 }

@@ -4,9 +4,10 @@ import { OpenCatalogueService } from '../open-catalogue.service.js';
 import { openPublisher, type OpenDataset, type OpenPublisher } from '../open-dataset.js';
 import type { PortalUrls } from '../portal-urls.js';
 import { DatastoreService, type CurrentUrl } from './datastore.service.js';
-import { ckanFailure, CkanError, ckanSuccess, type CkanResponse } from './ckan-errors.js';
+import { ckanFailure, CkanError, ckanSuccess, shortPrefix, type CkanResponse } from './ckan-errors.js';
 import { organizationDict, packageDict, resourceDict } from './ckan-mapping.js';
 import { boolParam, intParam, jsonParam, listParam, naturalParam, stringParam, type CkanInput } from './ckan-params.js';
+import { licenceRegister } from '../vocabularies.js';
 import { DEFAULT_ROWS, MAX_ROWS, searchPackages } from './package-search.js';
 
 /** The CKAN version whose Action API the portal answers like; reported by status_show. */
@@ -33,7 +34,21 @@ const HELP: Record<string, string> = {
   tag_list: 'Return a list of the site’s tags.',
   group_list: 'Return a list of the names of the site’s groups.',
   help_show: 'Return the help string for a particular API action.\n\n:param name: Action function name',
+  license_list: 'Return the list of licenses available for datasets on the site.',
+  package_autocomplete: 'Return a list of datasets (packages) that match a string.\n\n:param q: the string to search for\n:param limit: the maximum number of datasets to return (optional, default: 10)',
+  current_package_list_with_resources: 'Return a list of the site’s datasets (packages) and their resources, most recently modified first.\n\n:param limit, offset, page (deprecated)',
 };
+
+/**
+ * What package_search reads, and what CKAN 2.10 accepts and passes to Solr (VALID_SOLR_PARAMETERS
+ * and the parameters package_search itself takes); anything else is refused as CKAN refuses it.
+ * Solr's tuning parameters (qf, bf, boost, tie, defType, mm, df, wt) are accepted and have no effect.
+ */
+const PACKAGE_SEARCH_PARAMETERS = new Set([
+  'q', 'fq', 'fq_list', 'rows', 'start', 'sort', 'facet', 'facet.field', 'facet.limit', 'facet.mincount', 'fl', 'extras',
+  'include_private', 'include_drafts', 'include_deleted', 'use_default_schema',
+  'qf', 'bf', 'boost', 'tie', 'defType', 'mm', 'df', 'wt',
+]);
 
 /**
  * CKAN's Action API over the open catalogue: datasets as packages, departments as organizations,
@@ -59,6 +74,9 @@ export class CkanService {
       error_emails_to: null,
       extensions: ['datastore', 'dcat'],
     }),
+    license_list: async (ctx) => licenceRegister((await this.catalogue.list(ctx)).map((dataset) => dataset.license)),
+    package_autocomplete: (ctx, input) => this.packageAutocomplete(ctx, input),
+    current_package_list_with_resources: (ctx, input, { urls }) => this.currentPackages(ctx, input, urls),
     tag_list: async (ctx) => [...new Set((await this.catalogue.list(ctx)).flatMap((dataset) => dataset.keywords))].sort(),
     group_list: async () => [],
     help_show: async (_ctx, input) => {
@@ -105,6 +123,9 @@ export class CkanService {
   }
 
   private async packageSearch(ctx: RequestContext, input: CkanInput, urls: PortalUrls) {
+    const unknown = Object.keys(input).filter((key) => !PACKAGE_SEARCH_PARAMETERS.has(key));
+    // CKAN's words (ckan/lib/search/query.py), a Python list's repr included, for clients that match on them.
+    if (unknown.length > 0) throw CkanError.searchQuery(`Invalid search parameters: [${unknown.map((key) => `'${shortPrefix(key)}'`).join(', ')}]`);
     const rows = Math.min(naturalParam(input, 'rows') ?? DEFAULT_ROWS, MAX_ROWS);
     const start = naturalParam(input, 'start') ?? 0;
     const fq = [stringParam(input, 'fq'), ...(listParam(input, 'fq_list') ?? [])].filter((value): value is string => !!value && value.trim() !== '');
@@ -120,13 +141,59 @@ export class CkanService {
       facetLimit: intParam(input, 'facet.limit') ?? 50,
       facetMinCount: intParam(input, 'facet.mincount') ?? 1,
     });
+    const fields = fieldList(input);
     return {
       count: outcome.count,
       facets: outcome.facets,
-      results: outcome.datasets.map((dataset) => packageDict(dataset, urls)),
+      results: outcome.datasets.map((dataset) => {
+        const dict = packageDict(dataset, urls);
+        return fields ? Object.fromEntries(fields.filter((field) => field in dict).map((field) => [field, dict[field as keyof typeof dict]])) : dict;
+      }),
       sort: outcome.sort,
       search_facets: outcome.searchFacets,
     };
+  }
+
+  /** Datasets whose name or title holds q (CKAN matches n-grams of both), names first, as CKAN's autocomplete answers. */
+  private async packageAutocomplete(ctx: RequestContext, input: CkanInput) {
+    const q = stringParam(input, 'q');
+    if (q === undefined) throw CkanError.validation({ q: ['Missing value'] });
+    const limit = naturalParam(input, 'limit') ?? 10;
+    const wanted = q.trim().toLowerCase();
+    if (wanted === '') return [];
+    const rank = (dataset: OpenDataset) => (dataset.name.startsWith(wanted) ? 0 : dataset.name.includes(wanted) ? 1 : 2);
+    return (await this.catalogue.list(ctx))
+      .filter((dataset) => dataset.name.includes(wanted) || dataset.title.toLowerCase().includes(wanted) || (dataset.titleEn ?? '').toLowerCase().includes(wanted))
+      .sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name))
+      .slice(0, limit)
+      .map((dataset) =>
+        dataset.name.includes(wanted)
+          ? { name: dataset.name, title: dataset.title, match_field: 'name', match_displayed: dataset.name }
+          : { name: dataset.name, title: dataset.title, match_field: 'title', match_displayed: `${dataset.title} (${dataset.name})` },
+      );
+  }
+
+  /**
+   * Packages with their resources, most recently modified first. CKAN 2.10 runs this as a
+   * package_search, so without `limit` it answers package_search's default of 10 rows.
+   */
+  private async currentPackages(ctx: RequestContext, input: CkanInput, urls: PortalUrls) {
+    const limit = naturalParam(input, 'limit');
+    let offset = naturalParam(input, 'offset') ?? 0;
+    if (input.offset === undefined && input.page !== undefined) {
+      const page = intParam(input, 'page');
+      if (page === undefined || page < 1) throw CkanError.invalid('page', 'Must be a postive integer'); // CKAN's own spelling (is_positive_integer)
+      offset = limit ? (page - 1) * limit : 0;
+    }
+    const outcome = searchPackages(await this.catalogue.list(ctx), {
+      fq: [],
+      rows: Math.min(limit ?? DEFAULT_ROWS, MAX_ROWS),
+      start: offset,
+      facetFields: [],
+      facetLimit: 0,
+      facetMinCount: 1,
+    });
+    return outcome.datasets.map((dataset) => packageDict(dataset, urls));
   }
 
   private async packageShow(ctx: RequestContext, input: CkanInput, urls: PortalUrls) {
@@ -198,6 +265,15 @@ export class CkanService {
       ...(includeDatasets ? { packages: row.datasets.slice(0, MAX_ROWS).map((dataset) => packageDict(dataset, urls)) } : {}),
     };
   }
+}
+
+/** fl: the keys of each result to answer (a list, or names separated by commas or spaces); all when absent. */
+function fieldList(input: CkanInput): string[] | undefined {
+  const value = input.fl;
+  if (value === undefined || value === null || value === '') return undefined;
+  const names = Array.isArray(value) ? value : [value];
+  if (!names.every((name) => typeof name === 'string')) throw CkanError.invalid('fl', 'Must be a list of field names, e.g. name,title');
+  return (names as string[]).flatMap((name) => name.split(/[\s,]+/)).filter((name) => name !== '');
 }
 
 /** facet.field: a JSON list (as CKAN expects) or a plain list. */

@@ -1,7 +1,8 @@
 import { searchableText, type OpenDataset } from '../open-dataset.js';
 import { DOWNLOAD_FORMATS, licenceInfo } from '../vocabularies.js';
-import { CkanError } from './ckan-errors.js';
-import { fieldsOf, parseSolrQuery, type QueryNode, type TermValue } from './solr-query.js';
+import { CkanError, shortPrefix } from './ckan-errors.js';
+import { globMatches, hasWildcard, MAX_GLOB_LENGTH } from './glob.js';
+import { fieldsOf, parseSolrQuery, termsOf, type QueryNode, type TermValue } from './solr-query.js';
 
 /** package_search's parameters after validation. */
 export interface PackageSearchParams {
@@ -74,13 +75,6 @@ function documentOf(dataset: OpenDataset): SearchDocument {
   };
 }
 
-/** Solr's glob in a keyword value: * any run, ? one character. */
-function globMatches(pattern: string, value: string): boolean {
-  if (!pattern.includes('*') && !pattern.includes('?')) return pattern === value;
-  const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's');
-  return regex.test(value);
-}
-
 /** Solr date math as CKAN clients use it: an ISO date/time, *, NOW, NOW-7DAYS, NOW/DAY. */
 export function solrDate(text: string, now: number): number | null {
   if (text === '*') return null;
@@ -96,7 +90,7 @@ export function solrDate(text: string, now: number): number | null {
     return value;
   }
   const parsed = Date.parse(/[zZ]|[+-]\d{2}:?\d{2}$/.test(text) || text.length <= 10 ? text : `${text}Z`);
-  if (Number.isNaN(parsed)) throw CkanError.searchQuery(`"${text}" is not a date: use e.g. 2024-01-31T00:00:00Z, NOW or NOW-7DAYS`);
+  if (Number.isNaN(parsed)) throw CkanError.searchQuery(`"${shortPrefix(text)}" is not a date: use e.g. 2024-01-31T00:00:00Z, NOW or NOW-7DAYS`);
   return parsed;
 }
 
@@ -135,7 +129,7 @@ function termMatches(field: string, value: TermValue, doc: SearchDocument, now: 
     const number = (text: string) => {
       if (text === '*') return null;
       const parsed = Number(text);
-      if (!Number.isFinite(parsed)) throw CkanError.searchQuery(`"${text}" is not a number`);
+      if (!Number.isFinite(parsed)) throw CkanError.searchQuery(`"${shortPrefix(text)}" is not a number`);
       return parsed;
     };
     return value.kind === 'range' ? inRange(actual, value, number) : number(value.text) === actual;
@@ -148,7 +142,8 @@ function termMatches(field: string, value: TermValue, doc: SearchDocument, now: 
     // A phrase must appear as written; loose words each must appear (CKAN's default: all words).
     return value.phrase ? haystack.includes(wanted) : wanted.split(/\s+/).every((word) => haystack.includes(word.replace(/[*?]/g, '')));
   }
-  return doc.keywords[field as (typeof KEYWORD_FIELDS)[number]].some((candidate) => globMatches(wanted, candidate));
+  const candidates = doc.keywords[field as (typeof KEYWORD_FIELDS)[number]];
+  return hasWildcard(wanted) ? candidates.some((candidate) => globMatches(wanted, candidate)) : candidates.includes(wanted);
 }
 
 /** Free words of a query, for scoring. */
@@ -181,7 +176,12 @@ function parseQuery(text: string | undefined): QueryNode {
   const node = parseSolrQuery(text);
   const unknown = fieldsOf(node).filter((field) => !KNOWN_FIELDS.has(field));
   // Solr answers "undefined field"; CKAN reports it as a Search Error.
-  if (unknown.length > 0) throw CkanError.search(`undefined field ${unknown[0]}`);
+  if (unknown.length > 0) throw CkanError.search(`undefined field ${shortPrefix(unknown[0]!)}`);
+  for (const term of termsOf(node)) {
+    if (term.value.kind === 'text' && hasWildcard(term.value.text) && [...term.value.text].length > MAX_GLOB_LENGTH) {
+      throw CkanError.searchQuery(`the wildcard term ${shortPrefix(term.value.text)} is longer than ${MAX_GLOB_LENGTH} characters`);
+    }
+  }
   return node;
 }
 
@@ -198,9 +198,9 @@ export function parseSort(sort: string): SortKey[] {
     .map((part) => {
       const [field, direction, ...rest] = part.split(/\s+/);
       if (!direction || rest.length > 0 || !['asc', 'desc'].includes(direction.toLowerCase())) {
-        throw CkanError.searchQuery(`Invalid "sort" parameter ("Can't determine a Sort Order (asc or desc) in sort spec '${part}'")`);
+        throw CkanError.searchQuery(`Invalid "sort" parameter ("Can't determine a Sort Order (asc or desc) in sort spec '${shortPrefix(part)}'")`);
       }
-      if (!SORT_FIELDS.has(field!)) throw CkanError.search(`sort param field can't be found: ${field}`);
+      if (!SORT_FIELDS.has(field!)) throw CkanError.search(`sort param field can't be found: ${shortPrefix(field!)}`);
       return { field: field!, descending: direction.toLowerCase() === 'desc' };
     });
 }

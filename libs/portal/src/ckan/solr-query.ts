@@ -1,4 +1,4 @@
-import { CkanError } from './ckan-errors.js';
+import { CkanError, shortPrefix } from './ckan-errors.js';
 
 /**
  * The part of Solr's query syntax that CKAN clients send in package_search's `q` and `fq`:
@@ -31,7 +31,7 @@ export function parseSolrQuery(text: string): QueryNode {
   const tokens = tokenize(text);
   const parser = new Parser(tokens);
   const node = parser.query();
-  if (!parser.done()) throw CkanError.searchQuery(`unexpected ")" in ${text}`);
+  if (!parser.done()) throw CkanError.searchQuery(`unexpected ")" in ${shortPrefix(text)}`);
   return node;
 }
 
@@ -80,10 +80,10 @@ function tokenize(text: string): Token[] {
       index = end + 1;
     } else if (field && (start === '[' || start === '{')) {
       const closing = text.slice(index).search(/[\]}]/);
-      if (closing < 0) throw CkanError.searchQuery(`a range in ${text} is not closed with ] or }`);
+      if (closing < 0) throw CkanError.searchQuery(`a range in ${shortPrefix(text)} is not closed with ] or }`);
       const body = text.slice(index + 1, index + closing);
       const parts = /^\s*(\S+)\s+TO\s+(\S+)\s*$/.exec(body);
-      if (!parts) throw CkanError.searchQuery(`a range must read [from TO to], not ${text.slice(index, index + closing + 1)}`);
+      if (!parts) throw CkanError.searchQuery(`a range must read [from TO to], not ${shortPrefix(text.slice(index, index + closing + 1))}`);
       value = { kind: 'range', from: unescape(parts[1]!), to: unescape(parts[2]!), includeFrom: start === '[', includeTo: text[index + closing] === ']' };
       index += closing + 1;
     } else {
@@ -110,7 +110,7 @@ function findClosingQuote(text: string, from: number): number {
     if (text[index] === '\\') index += 1;
     else if (text[index] === '"') return index;
   }
-  throw CkanError.searchQuery(`a quoted phrase in ${text} is not closed`);
+  throw CkanError.searchQuery(`a quoted phrase in ${shortPrefix(text)} is not closed`);
 }
 
 function unescape(text: string): string {
@@ -187,5 +187,20 @@ export function fieldsOf(node: QueryNode): string[] {
       return fieldsOf(node.item);
     case 'term':
       return node.field ? [node.field] : [];
+  }
+}
+
+/** Every term of a query, so that each can be checked before evaluating. */
+export function termsOf(node: QueryNode): Extract<QueryNode, { kind: 'term' }>[] {
+  switch (node.kind) {
+    case 'all':
+      return [];
+    case 'and':
+    case 'or':
+      return node.items.flatMap(termsOf);
+    case 'not':
+      return termsOf(node.item);
+    case 'term':
+      return [node];
   }
 }

@@ -43,6 +43,8 @@ describe('DCAT-AP graph', () => {
     const page = urls.catalogPage('ttl', 2);
     expect(objects(quads, page, 'http://www.w3.org/ns/hydra/core#nextPage')).toEqual([urls.catalogPage('ttl', 3)]);
     expect(objects(quads, page, 'http://www.w3.org/ns/hydra/core#previousPage')).toEqual([urls.catalogPage('ttl', 1)]);
+    expect(objects(quads, page, 'http://www.w3.org/ns/hydra/core#next')).toEqual([urls.catalogPage('ttl', 3)]);
+    expect(objects(quads, page, 'http://www.w3.org/ns/hydra/core#previous')).toEqual([urls.catalogPage('ttl', 1)]);
     expect(objects(quads, urls.catalog(), `${DCAT}dataset`)).toHaveLength(100);
   });
 

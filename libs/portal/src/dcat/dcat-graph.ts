@@ -3,7 +3,7 @@ import { DataFactory } from 'n3';
 import type { BlankNode, Literal, NamedNode, Quad } from 'n3';
 import type { OpenDataset, OpenPublisher } from '../open-dataset.js';
 import type { PortalUrls } from '../portal-urls.js';
-import { ACCESS_RIGHTS, DOWNLOAD_FORMATS, euThemeOf, FREQUENCY, licenceInfo } from '../vocabularies.js';
+import { ACCESS_RIGHTS, ckanLicenceTitle, DOWNLOAD_FORMATS, euThemeOf, FREQUENCY, licenceInfo } from '../vocabularies.js';
 
 const { namedNode, literal, blankNode, quad } = DataFactory;
 
@@ -15,7 +15,6 @@ export const PREFIXES = {
   xsd: 'http://www.w3.org/2001/XMLSchema#',
   rdf: 'http://www.w3.org/1999/02/22-rdf-syntax-ns#',
   rdfs: 'http://www.w3.org/2000/01/rdf-schema#',
-  owl: 'http://www.w3.org/2002/07/owl#',
   hydra: 'http://www.w3.org/ns/hydra/core#',
   locn: 'http://www.w3.org/ns/locn#',
 } as const;
@@ -27,6 +26,7 @@ const RDF_TYPE = term('rdf', 'type');
 const LANGUAGE_ZH = 'http://publications.europa.eu/resource/authority/language/ZHO';
 const DATA_THEME_SCHEME = 'http://publications.europa.eu/resource/authority/data-theme';
 const LOCAL_AUTHORITY = 'http://purl.org/adms/publishertype/LocalAuthority';
+const PUBLISHER_TYPE_SCHEME = 'http://purl.org/adms/publishertype/1.0';
 const IANA_MEDIA_TYPE = 'http://www.iana.org/assignments/media-types/';
 
 /** DCAT-AP catalogue pages hold this many datasets (ckanext-dcat's default too). */
@@ -98,7 +98,7 @@ function describePublisher(graph: Graph, urls: PortalUrls, publisher: OpenPublis
   graph.add(node, term('foaf', 'name'), literal(publisher.title, 'zh'));
   if (publisher.titleEn) graph.add(node, term('foaf', 'name'), literal(publisher.titleEn, 'en'));
   graph.add(node, term('dct', 'identifier'), literal(publisher.code));
-  graph.add(node, term('dct', 'type'), namedNode(LOCAL_AUTHORITY));
+  graph.add(node, term('dct', 'type'), describeConcept(graph, LOCAL_AUTHORITY, literal('Local Authority', 'en'), { iri: PUBLISHER_TYPE_SCHEME, title: literal('Publisher Type', 'en') }));
   return node;
 }
 
@@ -145,12 +145,15 @@ function describeDataset(graph: Graph, urls: PortalUrls, dataset: OpenDataset): 
   graph.add(node, term('dcat', 'landingPage'), typedNode(graph, urls.dataset(dataset.code), term('foaf', 'Document')));
   if (dataset.publishedAt) graph.add(node, term('dct', 'issued'), dateTime(dataset.publishedAt));
   graph.add(node, term('dct', 'modified'), dateTime(dataset.updatedAt));
-  if (dataset.current) graph.add(node, term('owl', 'versionInfo'), literal(String(dataset.current.version)));
+  // DCAT 3's own property; DCAT-AP 3 deprecates owl:versionInfo for it.
+  if (dataset.current) graph.add(node, term('dcat', 'version'), literal(String(dataset.current.version)));
 
   if (dataset.spatialCoverage) {
     const place = graph.blank();
     graph.type(place, term('dct', 'Location'));
     graph.add(place, term('locn', 'geographicName'), text(dataset.spatialCoverage));
+    // What ckanext-dcat reads as the place's name (it does not read locn:geographicName).
+    graph.add(place, term('skos', 'prefLabel'), text(dataset.spatialCoverage));
     graph.add(node, term('dct', 'spatial'), place);
   }
   if (dataset.temporalFrom || dataset.temporalTo) {
@@ -186,6 +189,9 @@ function describeDataset(graph: Graph, urls: PortalUrls, dataset: OpenDataset): 
           graph.type(licenceNode, term('dct', 'LicenseDocument'));
           graph.add(licenceNode, term('rdfs', 'label'), text(licence.title));
         }
+        // ckanext-dcat resolves a licence by its IRI, else by its dct:title against the CKAN
+        // site's licence register: CKAN's own title makes a default CKAN find the same licence id.
+        graph.add(licenceNode, term('dct', 'title'), literal(ckanLicenceTitle(licence)));
         graph.add(distribution, term('dct', 'license'), licenceNode);
       }
     }
@@ -220,10 +226,16 @@ export function catalogGraph(urls: PortalUrls, description: CatalogDescription):
     graph.type(view, term('hydra', 'PagedCollection'));
     graph.add(view, term('hydra', 'totalItems'), integer(totalItems));
     graph.add(view, term('hydra', 'itemsPerPage'), integer(DATASETS_PER_PAGE));
-    graph.add(view, term('hydra', 'firstPage'), namedNode(urls.catalogPage(format, 1)));
-    graph.add(view, term('hydra', 'lastPage'), namedNode(urls.catalogPage(format, last)));
-    if (page > 1) graph.add(view, term('hydra', 'previousPage'), namedNode(urls.catalogPage(format, page - 1)));
-    if (page < last) graph.add(view, term('hydra', 'nextPage'), namedNode(urls.catalogPage(format, page + 1)));
+    // Hydra's current terms (first, next, …) and the deprecated *Page ones older harvesters read,
+    // both, as ckanext-dcat writes them; its harvester follows hydra:next, else hydra:nextPage.
+    const link = (current: string, deprecated: string, target: number) => {
+      graph.add(view, term('hydra', current), namedNode(urls.catalogPage(format, target)));
+      graph.add(view, term('hydra', deprecated), namedNode(urls.catalogPage(format, target)));
+    };
+    link('first', 'firstPage', 1);
+    link('last', 'lastPage', last);
+    if (page > 1) link('previous', 'previousPage', page - 1);
+    if (page < last) link('next', 'nextPage', page + 1);
   }
   return graph.quads;
 }

@@ -62,8 +62,10 @@ export class DownloadService {
       'x-content-type-options': 'nosniff',
       ...(gzip ? { 'content-encoding': 'gzip' } : {}),
     });
-    // HEAD asks for the headers only: no rows are read, so there is nothing to audit.
-    if (request.method === 'HEAD') return { status: 200, headers, body: null };
+    // HEAD asks for the headers only: no rows are read, so there is nothing to audit. The size is
+    // not known without reading them, and RFC 9110 lets a HEAD leave Content-Length out; an empty
+    // stream (not an empty body) keeps Fastify from claiming `Content-Length: 0`.
+    if (request.method === 'HEAD') return { status: 200, headers, body: Readable.from([]) };
 
     let rowExport: RowExport;
     try {

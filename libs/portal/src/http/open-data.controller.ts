@@ -44,6 +44,20 @@ export class OpenDataController {
     return reply.redirect(`/open?${new URLSearchParams({ q: theme }).toString()}`, 303);
   }
 
+  /**
+   * The catalogue's own IRI (the subject of the feed's dcat:Catalog): 303 See Other to the
+   * document in the format the client asks for, as Linked Data serves a resource that is not
+   * itself a document. Turtle or JSON-LD by Accept (JSON-LD when either will do), the /open page
+   * for a browser; ?page is kept.
+   */
+  @Get('catalog')
+  catalogIri(@Req() request: FastifyRequest, @Res() reply: FastifyReply): FastifyReply {
+    const page = queryValue(request, 'page');
+    const format = catalogFormatFor(header(request, 'accept'));
+    const target = format === 'html' ? '/open' : `/catalog.${format}${page === undefined ? '' : `?${new URLSearchParams({ page }).toString()}`}`;
+    return reply.header('vary', 'Accept').redirect(target, 303);
+  }
+
   @Get('catalog.jsonld')
   async catalogJsonLd(@Ctx() ctx: RequestContext, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
     return sendAnswer(reply, await this.dcat.catalog(ctx, 'jsonld', queryValue(request, 'page'), urlsFor(this.settings, request)));
@@ -78,4 +92,36 @@ export class OpenDataController {
     });
     return sendAnswer(reply, answer);
   }
+}
+
+const CATALOG_TYPES: [string, 'jsonld' | 'ttl' | 'html'][] = [
+  ['application/ld+json', 'jsonld'],
+  ['text/turtle', 'ttl'],
+  ['application/x-turtle', 'ttl'],
+  ['application/json', 'jsonld'],
+  ['text/html', 'html'],
+  ['application/xhtml+xml', 'html'],
+];
+
+/** The catalogue document an Accept header prefers: highest q wins, JSON-LD on a tie or with no Accept. */
+export function catalogFormatFor(accept: string | undefined): 'jsonld' | 'ttl' | 'html' {
+  if (!accept) return 'jsonld';
+  const ranges = accept.split(',').slice(0, 32).map((part) => {
+    const [range = '', ...params] = part.trim().toLowerCase().split(';');
+    const q = params.map((param) => /^\s*q\s*=\s*([01](?:\.\d{0,3})?)\s*$/.exec(param)?.[1]).find((value) => value !== undefined);
+    return { range: range.trim(), q: q === undefined ? 1 : Number(q) };
+  });
+  const qualityOf = (type: string): number => {
+    const exact = ranges.find((entry) => entry.range === type);
+    if (exact) return exact.q;
+    const family = ranges.find((entry) => entry.range === `${type.split('/')[0]}/*`);
+    if (family) return family.q;
+    return ranges.find((entry) => entry.range === '*/*')?.q ?? 0;
+  };
+  let best: { format: 'jsonld' | 'ttl' | 'html'; q: number } = { format: 'jsonld', q: 0 };
+  for (const [type, format] of CATALOG_TYPES) {
+    const q = qualityOf(type);
+    if (q > best.q) best = { format, q };
+  }
+  return best.format;
 }
