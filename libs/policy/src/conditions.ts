@@ -1,5 +1,5 @@
 import { FieldType } from '@causeway/catalogue';
-import { badInputs, type InputProblem } from '@causeway/core';
+import { badInputs, likeMatches, type InputProblem } from '@causeway/core';
 
 /**
  * The one filter language of Causeway: the `where` argument of every data query and the row
@@ -448,19 +448,6 @@ function compare(type: FieldType, a: Scalar, b: Scalar): number {
   }
 }
 
-/** SQL LIKE as a regular expression (% any run, _ one character, \ escapes). */
-export function likeToRegExp(pattern: string): RegExp {
-  let source = '';
-  for (let index = 0; index < pattern.length; index += 1) {
-    const char = pattern[index]!;
-    if (char === '\\' && index + 1 < pattern.length) source += pattern[++index]!.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
-    else if (char === '%') source += '[\\s\\S]*';
-    else if (char === '_') source += '[\\s\\S]';
-    else source += char.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`, 'u');
-}
-
 /**
  * Evaluates a condition on one row in memory, with SQL's two-valued reading of this language:
  * a comparison with a null cell is false, and its negation true. The reference the SQL compiler
@@ -496,7 +483,7 @@ export function evaluate(cond: Cond, row: Record<string, unknown>, fields: Field
         case 'nin':
           return !cond.value.some(is);
         case 'like':
-          return likeToRegExp(String(cond.value)).test(String(actual));
+          return likeMatches(String(cond.value), String(actual));
         default: {
           const order = compare(type, actual, cond.value);
           return cond.op === 'lt' ? order < 0 : cond.op === 'lte' ? order <= 0 : cond.op === 'gt' ? order > 0 : order >= 0;

@@ -6,7 +6,7 @@ import { validate, type ValidationError } from 'class-validator';
 function problemsOf(errors: ValidationError[], path: string): InputProblem[] {
   return errors.flatMap((error) => {
     const at = /^\d+$/.test(error.property) ? `${path}[${error.property}]` : `${path}.${error.property}`;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({ field: at, message: message.replace(new RegExp(`^${error.property} `), '') }));
+    const own = Object.values(error.constraints ?? {}).map((message) => ({ field: at, message: message.startsWith(`${error.property} `) ? message.slice(error.property.length + 1) : message }));
     return [...own, ...problemsOf(error.children ?? [], at)];
   });
 }

@@ -1,7 +1,7 @@
 import { searchableText, type OpenDataset } from '../open-dataset.js';
 import { DOWNLOAD_FORMATS, licenceInfo } from '../vocabularies.js';
 import { CkanError, shortPrefix } from './ckan-errors.js';
-import { globMatches, hasWildcard, MAX_GLOB_LENGTH } from './glob.js';
+import { globMatches, hasWildcard, MAX_GLOB_LENGTH } from '@causeway/core';
 import { fieldsOf, parseSolrQuery, termsOf, type QueryNode, type TermValue } from './solr-query.js';
 
 /** package_search's parameters after validation. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { globMatches, MAX_GLOB_LENGTH, type GlobWork } from './glob.js';
+import { globMatches, likeMatches, MAX_GLOB_LENGTH, type WildcardWork } from './wildcard.js';
 
 /** The reference: the textbook dynamic programme, quadratic but obviously right. */
 function reference(pattern: string, text: string): boolean {
@@ -68,7 +68,7 @@ describe('glob matching', () => {
     for (const pattern of hostile) {
       expect([...pattern].length).toBeLessThanOrEqual(MAX_GLOB_LENGTH);
       for (const text of texts) {
-        const work: GlobWork = { steps: 0 };
+        const work: WildcardWork = { steps: 0 };
         globMatches(pattern, text, work);
         // (⌈longest piece/32⌉ + 1) · (|pattern| + |text|), and pieces are at most MAX_GLOB_LENGTH = 100 characters.
         expect(work.steps).toBeLessThanOrEqual(5 * (pattern.length + text.length));
@@ -78,10 +78,60 @@ describe('glob matching', () => {
 
   it('does work proportional to the text, not to its square, as the text grows', () => {
     const stepsFor = (length: number) => {
-      const work: GlobWork = { steps: 0 };
+      const work: WildcardWork = { steps: 0 };
       globMatches('*?*?*?*?*?*?*?*?*?!', 'a'.repeat(length), work);
       return work.steps;
     };
     expect(stepsFor(20_000)).toBeLessThanOrEqual(2 * stepsFor(10_000) + 100);
+  });
+});
+
+/** LIKE's reference: the same dynamic programme over parsed tokens (escape first). */
+function likeReference(pattern: string, text: string): boolean {
+  const tokens: string[] = [];
+  const chars = [...pattern];
+  for (let index = 0; index < chars.length; index += 1) {
+    if (chars[index] === '\\' && index + 1 < chars.length) tokens.push(`=${chars[++index]}`);
+    else tokens.push(chars[index] === '%' ? '*' : chars[index] === '_' ? '?' : `=${chars[index]}`);
+  }
+  const t = [...text];
+  let row = Array.from({ length: t.length + 1 }, (_, j) => j === 0);
+  for (const token of tokens) {
+    const next = Array.from({ length: t.length + 1 }, () => false);
+    next[0] = token === '*' && row[0]!;
+    for (let j = 1; j <= t.length; j += 1) {
+      next[j] = token === '*' ? row[j]! || next[j - 1]! : row[j - 1]! && (token === '?' || token.slice(1) === t[j - 1]);
+    }
+    row = next;
+  }
+  return row[t.length]!;
+}
+
+describe('LIKE matching', () => {
+  it('reads % as any run, _ as one character and \\ as an escape', () => {
+    expect(likeMatches('a.c%', 'abcd')).toBe(false);
+    expect(likeMatches('a\\%c', 'a%c')).toBe(true);
+    expect(likeMatches('a\\%c', 'abc')).toBe(false);
+    expect(likeMatches('(x)_', '(x)y')).toBe(true);
+    expect(likeMatches('天河%', '天河区')).toBe(true);
+    expect(likeMatches('a*?', 'a*?')).toBe(true);
+    expect(likeMatches('a*?', 'abc')).toBe(false);
+  });
+
+  it('agrees with the textbook matcher on every pattern and text over a small alphabet', () => {
+    const alphabet = ['a', 'b', '%', '_', '\\'];
+    const words = (length: number, letters: string[]): string[] =>
+      length === 0 ? [''] : words(length - 1, letters).flatMap((word) => letters.map((letter) => word + letter));
+    const patterns = [0, 1, 2, 3, 4].flatMap((length) => words(length, alphabet));
+    const texts = [0, 1, 2, 3, 4, 5].flatMap((length) => words(length, ['a', 'b', '%']));
+    const disagreements = patterns.flatMap((pattern) => texts.filter((text) => likeMatches(pattern, text) !== likeReference(pattern, text)).map((text) => `${pattern} ~ ${text}`));
+    expect(disagreements).toEqual([]);
+  });
+
+  it("a steward's ReDoS LIKE in a row scope is matched in linear work", () => {
+    const work: WildcardWork = { steps: 0 };
+    const text = '00000000-0000-4000-8000-000000000001';
+    likeMatches('%_%_%_%_%_%_%_%_%!', text, work);
+    expect(work.steps).toBeLessThanOrEqual(5 * (18 + text.length));
   });
 });
