@@ -132,8 +132,7 @@ describe('what an anonymous caller learns of the schema', () => {
       statements.push(typeof config === 'string' ? config : (config?.text ?? ''));
       return (original as (...rest: unknown[]) => unknown).apply(this, args);
     };
-    const run = async (code: string) => {
-      const query = `{ records(dataset: "${code}", fields: ["ledgerAmount"]) { nodes } }`;
+    const run = async (query: string) => {
       await audit.flush();
       statements.length = 0;
       pg.Client.prototype.query = recording as typeof original;
@@ -145,13 +144,20 @@ describe('what an anonymous caller learns of the schema', () => {
         pg.Client.prototype.query = original;
       }
     };
-    // Each code twice: the second asks every cache that the first filled.
-    for (let pass = 0; pass < 2; pass += 1) {
-      const closed = await run('ANON-CLOSED');
-      const unknown = await run('ANON-NOPE01');
-      expect(closed.answer).toEqual({ ...unknown.answer, body: unknown.answer.body.replaceAll('ANON-NOPE01', 'ANON-CLOSED') });
-      expect(closed.statements).toEqual(unknown.statements);
-      expect(closed.statements.length).toBeGreaterThan(0);
+    const pairs = [
+      { query: '{ records(dataset: "NAME", fields: ["ledgerAmount"]) { nodes } }', hidden: 'ANON-CLOSED', unknown: 'ANON-NOPE01' },
+      { query: '{ NAME(first: 1) { totalCount } }', hidden: 'hiddenLedger', unknown: 'hiddenLedgex' },
+    ];
+    for (const pair of pairs) {
+      // Each name twice: the second asks every cache that the first filled.
+      for (let pass = 0; pass < 2; pass += 1) {
+        const closed = await run(pair.query.replace('NAME', pair.hidden));
+        const unknown = await run(pair.query.replace('NAME', pair.unknown));
+        expect(closed.answer).toEqual({ ...unknown.answer, body: unknown.answer.body.replaceAll(pair.unknown, pair.hidden) });
+        expect(closed.statements).toEqual(unknown.statements);
+        // Both refusals are on the audit record.
+        expect(closed.statements.length).toBeGreaterThan(0);
+      }
     }
   });
 
