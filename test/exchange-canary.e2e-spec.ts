@@ -19,6 +19,7 @@ const SEED = Number(process.env.CANARY_SEED ?? 20260301);
 const ROWS = 30;
 const CONSUMERS = 10;
 const QUERIES_PER_CONSUMER = 16;
+const shapePick = random(SEED ^ 0x5eed);
 const DISTRICTS = ['QD1', 'QD2', 'QD3'];
 
 /** mulberry32: small, seedable, good enough to pick test cases. */
@@ -162,8 +163,20 @@ function randomQuery(rows: readonly Record<string, unknown>[], pick: () => numbe
   }
   if (kind < 0.75) {
     const fields = pickSome(readable, pick, 1);
+    // Fields reach the typed field directly, aliased, through a named or an inline fragment
+    // (drawn from a stream of their own, so that the seeded grants and queries stay as they were).
+    const direct: string[] = [];
+    const named: string[] = [];
+    const inline: string[] = [];
+    fields.forEach((field, index) => {
+      const text = shapePick() < 0.3 ? `x${index}: ${field}` : field;
+      const placement = shapePick();
+      (placement < 0.5 ? direct : placement < 0.75 ? named : inline).push(text);
+    });
+    const nodes = [...direct, ...(named.length > 0 ? ['...Picked'] : []), ...(inline.length > 0 ? [`... on CanaryRow { ${inline.join(' ')} }`] : [])];
+    const fragment = named.length > 0 ? ` fragment Picked on CanaryRow { ${named.join(' ')} }` : '';
     return {
-      query: `query($w: CanaryWhere, $o: [CanaryOrder!]) { canary(where: $w, orderBy: $o, first: 7) { totalCount nodes { ${fields.join(' ')} } edges { cursor node { ${fields[0]} } } } }`,
+      query: `query($w: CanaryWhere, $o: [CanaryOrder!]) { canary(where: $w, orderBy: $o, first: 7) { totalCount nodes { ${nodes.join(' ')} } edges { cursor node { ${fields[0]} } } } }${fragment}`,
       variables: { w: where, o: orderBy },
     };
   }

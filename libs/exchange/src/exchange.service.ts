@@ -13,7 +13,7 @@ import {
   type RequestContext,
 } from '@causeway/core';
 import { DepartmentsService } from '@causeway/identity';
-import { normaliseValue, parseWhere, PolicyService, toWhereJson, type FieldTypes, type PolicyDataset, type ReadPlan, type Scalar } from '@causeway/policy';
+import { normaliseValue, openFieldsOf, parseWhere, PolicyService, toWhereJson, type FieldTypes, type PolicyDataset, type ReadPlan, type Scalar } from '@causeway/policy';
 import { createCipheriv, createDecipheriv, createHash, createHmac } from 'node:crypto';
 import { DataPool } from './data-pool.js';
 import { maskValue, type MaskContext } from './masks.js';
@@ -274,10 +274,18 @@ export class ExchangeService {
 
   // ---- shared steps ----------------------------------------------------------------------------
 
-  /** The dataset and its current version, or NOT_FOUND (also for drafts and retired datasets). */
+  /**
+   * The dataset and its current version, or NOT_FOUND (also for drafts and retired datasets).
+   * Datasets the caller may not know of (another department's drafts; for the anonymous public,
+   * every dataset it may read nothing of) are refused exactly as unknown codes are.
+   */
   private async prepare(ctx: RequestContext, code: string, event: AuditEventInput): Promise<Prepared> {
     const dataset = typeof code === 'string' && code.length <= 64 ? await this.policy.dataset(code) : null;
-    if (!dataset || (dataset.status === DatasetStatus.DRAFT && dataset.providerDepartmentId !== ctx.principal.departmentId)) throw notFound(`Dataset ${code}`);
+    const hidden =
+      !dataset ||
+      (dataset.status === DatasetStatus.DRAFT && dataset.providerDepartmentId !== ctx.principal.departmentId) ||
+      (ctx.principal.kind === 'ANONYMOUS' && openFieldsOf(dataset).length === 0);
+    if (hidden) throw notFound(`Dataset ${code}`);
     event.providerDepartment = (await this.departments.byId(dataset.providerDepartmentId))?.code ?? null;
     if (dataset.status !== DatasetStatus.PUBLISHED || !dataset.currentVersionId) {
       throw new CausewayError(ErrorCode.NOT_FOUND, `Dataset ${code} serves no data (${dataset.status === DatasetStatus.RETIRED ? 'retired' : 'no published version'})`);

@@ -35,3 +35,4 @@ export {
   type ReadRequest,
 } from './rules.js';
 export { column, compileCondition, SqlParams, type SqlScope } from './sql.js';
+export { openFieldsOf } from './rules.js';

@@ -25,6 +25,9 @@ import {
 const DATASET_TTL_MS = 10_000;
 const GRANTS_TTL_MS = 60_000;
 
+/** The grants of a caller that reads for no department: one shared object, so its abilities are reused. */
+const NO_GRANTS: readonly PolicyGrant[] = Object.freeze([]);
+
 interface Cached<T> {
   at: number;
   value: Promise<T>;
@@ -79,7 +82,13 @@ export function policySubject(principal: Principal): PolicySubject {
 export class PolicyService implements OnModuleInit, OnModuleDestroy {
   private readonly datasetsByCode = new Map<string, Cached<PolicyDataset | null>>();
   private readonly grantsByDepartment = new Map<string, Cached<PolicyGrant[]>>();
-  private readonly abilities = new Map<string, DatasetAbility>();
+  /**
+   * Abilities with the dataset and grants they were built from. An entry is served only to a
+   * caller holding those very objects: an ability built from grants read before a change (a load
+   * in flight while the change committed and invalidated the caches) can land in the map after
+   * the invalidation, but no caller that reads the grants afresh ever matches it.
+   */
+  private readonly abilities = new Map<string, { access: DatasetAbility; grants: readonly PolicyGrant[] }>();
   private subscriptions: Subscription[] = [];
 
   constructor(
@@ -163,12 +172,12 @@ export class PolicyService implements OnModuleInit, OnModuleDestroy {
     const reader = principal.kind !== 'ANONYMOUS' && principal.roles.some((role) => DATA_READER_ROLES.includes(role));
     const department = reader ? (principal.departmentId ?? '-') : '-';
     const key = `${reader ? 'reader' : principal.kind === 'ANONYMOUS' ? 'anonymous' : 'other'}|${department}|${reader ? (principal.divisionCode ?? '-') : '-'}|${dataset.id}|${dataset.currentVersionId ?? '-'}`;
+    const grants = reader && principal.departmentId ? await this.departmentGrants(principal.departmentId) : NO_GRANTS;
     const now = Date.now();
     const hit = this.abilities.get(key);
-    if (hit && hit.dataset === dataset && (hit.expiresAt === null || hit.expiresAt > now)) return hit;
-    const grants = reader && principal.departmentId ? await this.departmentGrants(principal.departmentId) : [];
+    if (hit && hit.access.dataset === dataset && hit.grants === grants && (hit.access.expiresAt === null || hit.access.expiresAt > now)) return hit.access;
     const built = buildDatasetAbility(subject, dataset, grants, now);
-    this.abilities.set(key, built);
+    this.abilities.set(key, { access: built, grants });
     return built;
   }
 

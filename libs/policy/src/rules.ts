@@ -112,6 +112,15 @@ export function isActive(grant: Pick<PolicyGrant, 'validFrom' | 'validUntil' | '
   return !grant.revokedAt && grant.validFrom.getTime() <= now && (!grant.validUntil || grant.validUntil.getTime() > now);
 }
 
+/**
+ * Rule 6: what the anonymous public may read of a dataset, and so all it may learn of its
+ * schema: the PUBLIC (and shared) fields of an OPEN dataset; nothing of any other.
+ */
+export function openFieldsOf(dataset: Pick<PolicyDataset, 'openType' | 'fields'>): string[] {
+  if (dataset.openType !== OpenType.OPEN) return [];
+  return dataset.fields.filter((field) => field.sensitivity === Sensitivity.PUBLIC && field.sharingType !== SharingType.NONE).map((field) => field.name);
+}
+
 const isReader = (subject: PolicySubject) => subject.kind !== 'ANONYMOUS' && subject.roles.some((role) => DATA_READER_ROLES.includes(role));
 
 interface SourceDraft {
@@ -142,10 +151,8 @@ export function sourcesFor(subject: PolicySubject, dataset: PolicyDataset, grant
   });
 
   // Rule 6 (and a floor for everyone): OPEN datasets' PUBLIC fields.
-  if (dataset.openType === OpenType.OPEN) {
-    const open = dataset.fields.filter((field) => field.sensitivity === Sensitivity.PUBLIC && field.sharingType !== SharingType.NONE).map((field) => field.name);
-    if (open.length > 0) drafts.push(standing('open', open, []));
-  }
+  const open = openFieldsOf(dataset);
+  if (open.length > 0) drafts.push(standing('open', open, []));
   if (!isReader(subject) || !subject.departmentId) return { drafts, expiresAt };
 
   // Rule 5: the provider reads its own datasets in full.

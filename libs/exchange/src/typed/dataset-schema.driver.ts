@@ -1,4 +1,5 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { openSchemaPlugin } from './open-schema.plugin.js';
 import type { TypedSchemaRegistry } from './schema-registry.js';
 
 /** Apollo options plus the registry that serves the typed dataset fields. */
@@ -15,7 +16,8 @@ export class DatasetSchemaApolloDriver extends ApolloDriver {
     const { datasetSchema, ...apollo } = options;
     if (!datasetSchema || !apollo.schema) return super.start(apollo);
     await datasetSchema.start(apollo.schema);
-    // Apollo takes the schema from the gateway; it ignores `schema` then.
-    return super.start({ ...apollo, gateway: datasetSchema.gateway() } as ApolloDriverConfig);
+    // Apollo takes the schema from the gateway; it ignores `schema` then. Outsiders see the open schema only.
+    const plugins = [...(apollo.plugins ?? []), openSchemaPlugin(datasetSchema)] as ApolloDriverConfig['plugins'];
+    return super.start({ ...apollo, plugins, gateway: datasetSchema.gateway() } as ApolloDriverConfig);
   }
 }

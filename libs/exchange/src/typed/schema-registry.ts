@@ -1,13 +1,14 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import { CatalogueService, type DatasetDto } from '@causeway/catalogue';
-import { Authenticated, type AccessPolicy, type RequestWithContext } from '@causeway/core';
+import { Authenticated, CausewayError, type AccessPolicy, type RequestWithContext } from '@causeway/core';
 import { AuthGuard } from '@causeway/identity';
-import { ChangeFeed } from '@causeway/policy';
+import { ChangeFeed, openFieldsOf, policyDataset } from '@causeway/policy';
 import type { GraphQLResolveInfo, GraphQLSchema } from 'graphql';
 import type { Subscription } from 'rxjs';
 import { ExchangeService } from '../exchange.service.js';
 import { selectedFields } from '../selection.js';
+import type { OpenSchemaSource, Outsider } from './open-schema.plugin.js';
 import { buildTypedSchema, type TypedDataset } from './typed-schema.js';
 
 /** What Apollo Server 5 asks of a `gateway`: it loads a schema and hears about new ones. */
@@ -48,11 +49,13 @@ interface TypedArgs {
  * on the old one.
  */
 @Injectable()
-export class TypedSchemaRegistry implements OnModuleDestroy {
+export class TypedSchemaRegistry implements OnModuleDestroy, OpenSchemaSource {
   private readonly logger = new Logger(TypedSchemaRegistry.name);
   private base: GraphQLSchema | null = null;
   private current: GraphQLSchema | null = null;
   private typedFields = new Map<string, string>();
+  /** Each served schema's open counterpart: what outsiders may see of it (see openSchemaPlugin). */
+  private readonly openSchemas = new WeakMap<GraphQLSchema, GraphQLSchema>();
   private readonly listeners = new Set<(context: { apiSchema: GraphQLSchema; coreSupergraphSdl: string }) => void>();
   private subscriptions: Subscription[] = [];
   private timer: NodeJS.Timeout | null = null;
@@ -71,6 +74,7 @@ export class TypedSchemaRegistry implements OnModuleDestroy {
   async start(base: GraphQLSchema): Promise<void> {
     this.base = base;
     this.current = base;
+    this.openSchemas.set(base, base);
     await this.rebuild();
     this.subscriptions = [this.catalogue.changes.subscribe(() => this.schedule()), this.feed.events.subscribe((event) => event.channel === 'catalogue' && this.schedule())];
   }
@@ -99,6 +103,24 @@ export class TypedSchemaRegistry implements OnModuleDestroy {
   /** Root field name → dataset code of the typed fields served now. */
   get fields(): ReadonlyMap<string, string> {
     return this.typedFields;
+  }
+
+  /**
+   * What an outsider may see of a served schema: the static schema plus the typed fields of
+   * OPEN datasets with their PUBLIC fields only. Requests in flight keep the schema they started
+   * with, so each served schema keeps its own open counterpart.
+   */
+  openSchemaFor(served: GraphQLSchema): GraphQLSchema {
+    return this.openSchemas.get(served) ?? this.base ?? served;
+  }
+
+  /** Whether a request comes from an outsider: no credentials, or credentials refused (and why). */
+  async outsider(request: RequestWithContext): Promise<Outsider | null> {
+    try {
+      return (await this.guard.authenticateRequest(request)).principal.kind === 'ANONYMOUS' ? { refusal: null } : null;
+    } catch (error) {
+      return { refusal: error instanceof CausewayError ? error.message : 'Your credentials were refused' };
+    }
   }
 
   /** The access policy of a typed root field (undefined: not a typed field). */
@@ -155,9 +177,15 @@ export class TypedSchemaRegistry implements OnModuleDestroy {
   private async build(): Promise<void> {
     if (!this.base || this.stopped) return;
     const started = Date.now();
-    const datasets = (await this.catalogue.listPublished()).filter((dataset) => dataset.currentVersionId).map(typedDataset);
-    const result = buildTypedSchema(this.base, datasets, (dataset) => (_source, args, context, info) => this.resolve(dataset, args as TypedArgs, context as { req: RequestWithContext }, info));
+    const published = (await this.catalogue.listPublished()).filter((dataset) => dataset.currentVersionId);
+    const resolverFor = (dataset: TypedDataset) => (_source: unknown, args: unknown, context: unknown, info: GraphQLResolveInfo) =>
+      this.resolve(dataset, args as TypedArgs, context as { req: RequestWithContext }, info);
+    const result = buildTypedSchema(this.base, published.map(typedDataset), resolverFor);
     for (const skipped of result.skipped) this.logger.warn(`no typed field for ${skipped.code}: ${skipped.reason} (it stays available through records)`);
+    // Only datasets served above, so that the open schema never holds a name the served one lacks.
+    const served = new Set(result.fields.values());
+    const open = published.filter((dataset) => served.has(dataset.code)).map(openTypedDataset).filter((dataset) => dataset.fields.length > 0);
+    this.openSchemas.set(result.schema, buildTypedSchema(this.base, open, resolverFor).schema);
     this.current = result.schema;
     this.typedFields = result.fields;
     this.announce();
@@ -196,6 +224,13 @@ export class TypedSchemaRegistry implements OnModuleDestroy {
       via: `typed:${dataset.apiName}`,
     });
   }
+}
+
+/** A dataset as outsiders may see it: only its open fields (none unless it is OPEN). */
+function openTypedDataset(dataset: DatasetDto): TypedDataset {
+  const open = new Set(openFieldsOf(policyDataset(dataset)));
+  const typed = typedDataset(dataset);
+  return { ...typed, fields: typed.fields.filter((field) => open.has(field.name)) };
 }
 
 function typedDataset(dataset: DatasetDto): TypedDataset {
