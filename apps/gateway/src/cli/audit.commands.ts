@@ -96,7 +96,7 @@ export class AuditVerifyCommand extends CommandRunner {
     const checkpointValid = (checkpoint: SignedCheckpoint) => checkpointSignatureValid(checkpoint, publicKeys);
     if (file.endsWith('.csv')) {
       let verifier: ChainVerifier | null = null;
-      const parser = createReadStream(file).pipe(parse({ from_line: 2, cast: (value, context) => ({ value, quoted: context.quoting }) }));
+      const parser = createReadStream(file).pipe(parse({ bom: true, from_line: 2, cast: (value, context) => ({ value, quoted: context.quoting }) }));
       for await (const cells of parser as AsyncIterable<{ value: string; quoted: boolean }[]>) {
         const record = recordFromCsv(cells);
         verifier ??= new ChainVerifier({ anchor: { seq: record.seq - 1, hash: record.prevHash }, checkpoints: extra, checkpointValid });
