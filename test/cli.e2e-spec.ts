@@ -74,6 +74,20 @@ describe('the causeway command line', () => {
 
     const created = await cli('client:create', '--department', 'DG-EDU', '--name', 'edu-json', '--json');
     expect(Object.keys(JSON.parse(created.stdout) as object).sort()).toEqual(['id', 'key']);
+    // An export to stdout is the export alone: a CSV starts with its byte order mark, JSONL with its header.
+    const from = new Date(Date.now() - 3_600_000).toISOString();
+    const csv = await cli('audit:export', '--from', from, '--format', 'csv');
+    expect(csv.code).toBe(0);
+    expect(csv.stdout.startsWith('\uFEFFseq,at,action,')).toBe(true);
+    const before = Date.now();
+    const jsonl = await cli('audit:export', '--from', from);
+    const after = Date.now();
+    const header = JSON.parse(jsonl.stdout.split('\n')[0]!) as { type: string; to: string };
+    expect(header.type).toBe('causeway-audit-export');
+    // Without --to, the export runs up to the moment it was made.
+    expect(Date.parse(header.to)).toBeGreaterThanOrEqual(before);
+    expect(Date.parse(header.to)).toBeLessThanOrEqual(after);
+
     const verdict = await cli('audit:verify', '--json');
     expect(verdict.code).toBe(0);
     expect(JSON.parse(verdict.stdout)).toEqual(expect.objectContaining({ source: expect.any(String) }));

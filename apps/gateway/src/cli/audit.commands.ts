@@ -187,7 +187,8 @@ export class AuditExportCommand extends CommandRunner {
 
   async run(_args: string[], options: ExportOptions): Promise<void> {
     const from = time(options.from, '--from');
-    const to = time(options.to, '--to');
+    // Without --to: everything up to now (`--from "$(date -u +%Y-%m-01)"` is this month so far).
+    const to = options.to === undefined ? new Date() : time(options.to, '--to');
     const format = (options.format ?? 'jsonl').toLowerCase();
     if (format !== 'jsonl' && format !== 'csv') throw new UsageError(`--format takes csv or jsonl; got "${options.format}"`);
     const stream: Writable = options.out ? createWriteStream(options.out) : process.stdout;
@@ -223,7 +224,7 @@ export class AuditExportCommand extends CommandRunner {
     return value;
   }
 
-  @Option({ flags: '--to <time>', description: 'end (exclusive), e.g. 2026-12-01' })
+  @Option({ flags: '--to <time>', description: 'end (exclusive), e.g. 2026-12-01; default: now' })
   parseTo(value: string): string {
     return value;
   }
