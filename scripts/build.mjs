@@ -3,10 +3,16 @@
 // runs the output without a loader.
 import { transformFile } from '@swc/core';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 
+// `--out-dir DIR` builds elsewhere than dist/ (the tests build a copy without disturbing dist/).
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const outDir = path.join(root, 'dist');
+const outDirFlag = process.argv.indexOf('--out-dir');
+const outDir = outDirFlag > 0 && process.argv[outDirFlag + 1] ? path.resolve(process.argv[outDirFlag + 1]) : path.join(root, 'dist');
+// The folder is emptied first: only dist/ or a folder inside the system's temporary folder.
+const insideTemp = !path.relative(os.tmpdir(), outDir).startsWith('..') && path.relative(os.tmpdir(), outDir) !== '';
+if (outDir !== path.join(root, 'dist') && !insideTemp) throw new Error(`--out-dir must be a folder inside ${os.tmpdir()} (it is emptied first); got ${outDir}`);
 
 async function* sources(dir) {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
@@ -52,4 +58,6 @@ for (const top of ['apps', 'libs']) {
     count += 1;
   }
 }
-console.log(`built ${count} files in ${Date.now() - started} ms`);
+// A note for people, so on stderr, and none under `npm run --silent` (as `npm run causeway` builds):
+// a command's stdout (e.g. `--json`) stays what the command printed.
+if (process.env.npm_config_loglevel !== 'silent') process.stderr.write(`built ${count} files in ${Date.now() - started} ms\n`);

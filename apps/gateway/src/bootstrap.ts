@@ -5,6 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Logger } from 'nestjs-pino';
 import { AppModule, type AppOptions } from './app.module.js';
 import { GRAPHQL_IDE_ASSETS, graphqlIdeAssetsDirectory } from './graphql/graphql-ide.js';
+import { serveBrowserPages } from './ops/browser-pages.js';
 import { MetricsService } from './ops/metrics.js';
 
 /** Builds the gateway application (not yet listening); shared by main.ts and the e2e tests. */
@@ -18,6 +19,7 @@ export async function createGateway(options: AppOptions & { logger?: boolean } =
   if (options.logger !== false) app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   await app.register(fastifyStatic, { root: graphqlIdeAssetsDirectory(), prefix: GRAPHQL_IDE_ASSETS, decorateReply: false });
+  serveBrowserPages(app.getHttpAdapter().getInstance());
   const metrics = app.get(MetricsService);
   app.get(AuditService).registerMetrics(metrics.registry);
   app

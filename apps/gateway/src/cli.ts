@@ -3,6 +3,7 @@ import { CausewayError, ConfigurationError, loadConfig } from '@causeway/core';
 import { EmbeddedDatabaseError } from '@causeway/database';
 import { CommandFactory } from 'nest-commander';
 import { CliModule } from './cli/cli.module.js';
+import { StderrLogger } from './cli/output.js';
 
 function explain(error: unknown): string {
   if (error instanceof ConfigurationError || error instanceof EmbeddedDatabaseError) return error.message;
@@ -14,7 +15,7 @@ function explain(error: unknown): string {
 async function main(): Promise<void> {
   loadConfig();
   await CommandFactory.run(CliModule, {
-    logger: ['error', 'warn'],
+    logger: new StderrLogger({ logLevels: ['error', 'warn'] }),
     errorHandler: (error) => {
       // Commander reports --help and usage mistakes itself.
       const commander = error as Error & { code?: string; exitCode?: number };

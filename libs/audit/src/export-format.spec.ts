@@ -32,7 +32,7 @@ describe('evidence files', () => {
 
   it('read back from CSV exactly as chained, telling an empty text from null', () => {
     const text = csvHeader() + records.map(csvLine).join('');
-    const rows = parse(text, { from_line: 2, cast: (value, context) => ({ value, quoted: context.quoting }) }) as unknown as { value: string; quoted: boolean }[][];
+    const rows = parse(text, { bom: true, from_line: 2, cast: (value, context) => ({ value, quoted: context.quoting }) }) as unknown as { value: string; quoted: boolean }[][];
     const back = rows.map(recordFromCsv);
     expect(back).toEqual(records);
     expect(back[0]!.purpose).toBe('');
@@ -40,5 +40,17 @@ describe('evidence files', () => {
     expect(verifyChain(back, { anchor: { seq: 41, hash: 'a'.repeat(64) } }).ok).toBe(true);
     expect(verifyChain(back).problem).toMatchObject({ seq: 1, kind: 'DELETED' });
     expect(GENESIS_HASH).toHaveLength(64);
+  });
+
+  it('a CSV export opens in Excel on Chinese Windows: it starts with a UTF-8 byte order mark, and JSONL does not', () => {
+    const csv = Buffer.from(csvHeader() + records.map(csvLine).join(''), 'utf8');
+    expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(csv.indexOf(Buffer.from('\uFEFF', 'utf8'), 3)).toBe(-1);
+    const header = parse(csv, { bom: true, to_line: 1 }) as string[][];
+    expect(header[0]![0]).toBe('seq');
+
+    const jsonl = Buffer.from(records.map((record) => jsonlLine({ type: 'event', ...record })).join(''), 'utf8');
+    expect(jsonl[0]).toBe('{'.charCodeAt(0));
+    expect(jsonl.includes(Buffer.from('\uFEFF', 'utf8'))).toBe(false);
   });
 });

@@ -39,7 +39,13 @@ function csvCell(value: unknown): string {
   return quote(String(value));
 }
 
-export const csvHeader = (): string => `${CSV_COLUMNS.join(',')}\n`;
+/**
+ * The CSV export starts with a UTF-8 byte order mark: without it Excel on Chinese Windows reads
+ * the file as GBK and garbles every Chinese name and purpose. (JSONL has none: JSON is UTF-8.)
+ */
+export const UTF8_BOM = '\uFEFF';
+
+export const csvHeader = (): string => `${UTF8_BOM}${CSV_COLUMNS.join(',')}\n`;
 
 export const csvLine = (record: ChainedAuditRecord): string => `${CSV_COLUMNS.map((column) => csvCell(record[column])).join(',')}\n`;
 

@@ -96,7 +96,7 @@ export class AuditVerifyCommand extends CommandRunner {
     const checkpointValid = (checkpoint: SignedCheckpoint) => checkpointSignatureValid(checkpoint, publicKeys);
     if (file.endsWith('.csv')) {
       let verifier: ChainVerifier | null = null;
-      const parser = createReadStream(file).pipe(parse({ from_line: 2, cast: (value, context) => ({ value, quoted: context.quoting }) }));
+      const parser = createReadStream(file).pipe(parse({ bom: true, from_line: 2, cast: (value, context) => ({ value, quoted: context.quoting }) }));
       for await (const cells of parser as AsyncIterable<{ value: string; quoted: boolean }[]>) {
         const record = recordFromCsv(cells);
         verifier ??= new ChainVerifier({ anchor: { seq: record.seq - 1, hash: record.prevHash }, checkpoints: extra, checkpointValid });
@@ -187,7 +187,8 @@ export class AuditExportCommand extends CommandRunner {
 
   async run(_args: string[], options: ExportOptions): Promise<void> {
     const from = time(options.from, '--from');
-    const to = time(options.to, '--to');
+    // Without --to: everything up to now (`--from "$(date -u +%Y-%m-01)"` is this month so far).
+    const to = options.to === undefined ? new Date() : time(options.to, '--to');
     const format = (options.format ?? 'jsonl').toLowerCase();
     if (format !== 'jsonl' && format !== 'csv') throw new UsageError(`--format takes csv or jsonl; got "${options.format}"`);
     const stream: Writable = options.out ? createWriteStream(options.out) : process.stdout;
@@ -223,7 +224,7 @@ export class AuditExportCommand extends CommandRunner {
     return value;
   }
 
-  @Option({ flags: '--to <time>', description: 'end (exclusive), e.g. 2026-12-01' })
+  @Option({ flags: '--to <time>', description: 'end (exclusive), e.g. 2026-12-01; default: now' })
   parseTo(value: string): string {
     return value;
   }

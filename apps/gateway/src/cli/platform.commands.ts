@@ -1,4 +1,5 @@
 import { InjectDataSource } from '@nestjs/typeorm';
+import { CausewayConfig } from '@causeway/core';
 import { runMigrations } from '@causeway/database';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { writeFile } from 'node:fs/promises';
@@ -31,7 +32,10 @@ interface SeedOptions {
 
 @Command({ name: 'seed', description: 'Seed the demo city (departments, people, system clients, datasets), or load N generated rows into a dataset' })
 export class SeedCommand extends CommandRunner {
-  constructor(private readonly seeder: DemoSeeder) {
+  constructor(
+    private readonly seeder: DemoSeeder,
+    private readonly config: CausewayConfig,
+  ) {
     super();
   }
 
@@ -39,7 +43,8 @@ export class SeedCommand extends CommandRunner {
     if (!options.demo && options.rows === undefined) throw new UsageError('say what to seed: --demo seeds the demo city; --rows N --dataset CODE loads N generated rows');
     if (options.demo) {
       await this.seeder.seed();
-      out(await this.seeder.banner('http://localhost:3000'));
+      // Seeding starts nothing: say what is ready and how to serve it.
+      out(await this.seeder.banner(`http://localhost:${this.config.PORT}`, 'The demo city is seeded. Start the gateway (npm start) and it serves:'));
     }
     if (options.rows !== undefined) {
       if (!options.dataset) throw new UsageError('--rows needs --dataset CODE, e.g. --rows 1000000 --dataset AMR-ENT-REG');

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { unauthenticated, type RequestWithContext } from '@causeway/core';
+import { CausewayError, ErrorCode, httpStatusOf, type RequestWithContext } from '@causeway/core';
 import type { AuthGuard } from '@causeway/identity';
 import { GraphQLError, type SelectionSetNode } from 'graphql';
 
@@ -10,6 +10,12 @@ function asksForIntrospection(selectionSet: SelectionSetNode | undefined): boole
     return false;
   });
 }
+
+/**
+ * A refusal raised while Apollo resolves the operation is answered as HTTP 500 unless it names
+ * its status: the IDE's first introspection without a key is a client mistake, so 401.
+ */
+const refusal = (code: ErrorCode, message: string): GraphQLError => new GraphQLError(message, { extensions: { code, http: { status: httpStatusOf(code) } } });
 
 /** Introspection (the whole schema, every dataset's fields) only for authenticated callers. */
 export function introspectionForAuthenticatedPlugin(guard: AuthGuard): ApolloServerPlugin<{ req: RequestWithContext }> {
@@ -26,11 +32,11 @@ export function introspectionForAuthenticatedPlugin(guard: AuthGuard): ApolloSer
           try {
             ctx = await guard.authenticateRequest(contextValue.req);
           } catch (error) {
-            throw new GraphQLError((error as Error).message, { extensions: { code: 'UNAUTHENTICATED' } });
+            if (error instanceof CausewayError) throw refusal(error.code, error.message);
+            throw error;
           }
           if (ctx.principal.kind === 'ANONYMOUS') {
-            const refusal = unauthenticated('Introspection needs credentials: send `Authorization: Bearer <api key or login token>`');
-            throw new GraphQLError(refusal.message, { extensions: { code: refusal.code } });
+            throw refusal(ErrorCode.UNAUTHENTICATED, 'Introspection needs credentials: send `Authorization: Bearer <api key or login token>`');
           }
         },
       };

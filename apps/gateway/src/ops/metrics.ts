@@ -16,6 +16,11 @@ export class MetricsService {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'causeway_' });
+    // prom-client names three gauges `…_total`, which Prometheus reserves for counters (promtool
+    // refuses them); each is the sum of its labelled sibling, e.g. sum(causeway_nodejs_active_handles).
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
+      this.registry.removeSingleMetric(`causeway_${name}`);
+    }
   }
 }
 

@@ -143,11 +143,12 @@ export class DemoSeeder {
     };
   }
 
-  async banner(baseUrl: string): Promise<string> {
+  /** What `npm start` prints once listening; `seed --demo` prints it with its own headline. */
+  async banner(baseUrl: string, headline = 'Causeway is running.'): Promise<string> {
     const credentials = await this.readCredentials();
     const lines = [
       '',
-      '  Causeway is running.',
+      `  ${headline}`,
       '',
       `  GraphQL API and IDE   ${baseUrl}/graphql`,
       `  Health                ${baseUrl}/health/ready`,
