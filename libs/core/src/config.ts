@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 import path from 'node:path';
 
 const postgresUrl = /^postgres(ql)?:\/\/.+/;
@@ -102,6 +102,24 @@ export class CausewayConfig {
 
   @IsIn(['development', 'production', 'test'], { message: 'NODE_ENV must be development, production or test' })
   NODE_ENV = 'development';
+
+  /**
+   * Seeds the demo city (with its published passwords) on an empty database. Unset: yes outside
+   * production, never in production; `true` or `false` decides for every NODE_ENV.
+   */
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsOptional()
+  @IsBoolean({ message: 'CAUSEWAY_DEMO must be true or false' })
+  CAUSEWAY_DEMO: boolean | null = null;
+
+  /** When no administrator exists yet, one is created with this e-mail and a one-time password printed once in the log. */
+  @IsOptional()
+  @IsEmail({}, { message: 'ADMIN_EMAIL must be an e-mail address, e.g. admin@data.gz.gov.cn' })
+  ADMIN_EMAIL: string | null = null;
+
+  /** The department of the first administrator (created when missing). */
+  @Matches(/^[A-Z0-9][A-Z0-9-]{1,31}$/, { message: 'ADMIN_DEPARTMENT must be a department code of 2 to 32 capital letters, digits and dashes, e.g. GZ-DATA' })
+  ADMIN_DEPARTMENT = 'PLATFORM';
 
   get dataDir(): string {
     return path.resolve(this.CAUSEWAY_DATA_DIR);
