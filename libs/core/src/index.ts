@@ -9,3 +9,4 @@ export * from './request-context.js';
 export * from './roles.js';
 export * from './secrets.js';
 export * from './like.js';
+export * from './rate-limit-store.js';

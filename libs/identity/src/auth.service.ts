@@ -2,10 +2,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { InjectRepository } from '@nestjs/typeorm';
 import { AuditOutcome, AuditService } from '@causeway/audit';
-import { Role, unauthenticated, type Principal, type RequestContext } from '@causeway/core';
+import { CausewayConfig, CausewayError, ErrorCode, RateLimitStore, Role, unauthenticated, type Principal, type RequestContext } from '@causeway/core';
+import { createHash } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
 import { Repository } from 'typeorm';
-import { hashApiKey, parseApiKey, sameHash, verifyPassword } from './credentials.js';
+import { dummyPasswordHash, hashApiKey, parseApiKey, sameHash, verifyPassword } from './credentials.js';
 import type { DepartmentDto, LoginInput, LoginResultDto } from './dto.js';
 import { DepartmentsService } from './departments.service.js';
 import { SystemClientEntity, UserEntity } from './entities.js';
@@ -41,6 +42,8 @@ export class AuthService {
     @InjectRepository(UserEntity) private readonly userRows: Repository<UserEntity>,
     @InjectRepository(SystemClientEntity) private readonly clientRows: Repository<SystemClientEntity>,
     private readonly audit: AuditService,
+    private readonly config: CausewayConfig,
+    private readonly limits: RateLimitStore,
   ) {}
 
   /**
@@ -57,21 +60,57 @@ export class AuthService {
   }
 
   async login(ctx: RequestContext, input: LoginInput): Promise<LoginResultDto> {
-    const user = await this.userRows.createQueryBuilder('u').where('lower(u.email) = lower(:email)', { email: input.email }).getOne();
-    // Same answer for an unknown e-mail and a wrong password, so accounts cannot be enumerated.
-    const ok = user !== null && user.active && (await verifyPassword(input.password, user.passwordHash));
     // The attempted account is on the record either way (repeated failures are what auditors look for).
     const target = `user:${input.email.slice(0, 200)}`;
+    const counters = this.loginCounters(input.email, ctx.clientIp);
+    const locked = await this.loginLock(counters);
+    if (locked) {
+      await this.audit.record(ctx, { action: 'auth.login', outcome: AuditOutcome.DENIED, target, reason: `RATE_LIMITED: ${locked.message}` });
+      throw locked;
+    }
+    const user = await this.userRows.createQueryBuilder('u').where('lower(u.email) = lower(:email)', { email: input.email }).getOne();
+    // Same answer and the same scrypt work for an unknown e-mail and a wrong password, so accounts cannot be enumerated.
+    const matches = await verifyPassword(input.password, user?.passwordHash ?? (await dummyPasswordHash()));
+    const ok = user !== null && user.active && matches;
     if (!user || !ok) {
+      await Promise.all(counters.map((counter) => (counter.max > 0 ? this.limits.hit(counter.key, this.config.LOGIN_LOCKOUT_SECONDS * 1000) : null)));
       await this.audit.record(ctx, { action: 'auth.login', outcome: AuditOutcome.DENIED, target, reason: 'wrong e-mail or password, or account disabled' });
       throw unauthenticated('E-mail or password is wrong');
     }
+    // A success clears the account's failures; the address's count stays (it may be guessing at many accounts).
+    await this.limits.reset(counters[0]!.key);
     const department = await this.departments.byId(user.departmentId);
     await this.audit.record(ctx, { action: 'auth.login', outcome: AuditOutcome.ALLOWED, target, providerDepartment: department?.code ?? null });
     await this.userRows.update(user.id, { lastLoginAt: new Date() });
     const expiresAt = new Date(Date.now() + TOKEN_HOURS * 3600_000);
     const token = await this.jwt.signAsync({ sub: user.id, kind: 'USER' } satisfies TokenClaims, { expiresIn: `${TOKEN_HOURS}h` });
     return { token, expiresAt, user: await this.users.toDto(user) };
+  }
+
+  /** The failed-login counters a login attempt is held to: its account's (first) and its address's. */
+  private loginCounters(email: string, clientIp: string | null): { key: string; max: number; what: string }[] {
+    // The e-mail is hashed so that a shared store (Redis) holds no addresses of people.
+    const account = createHash('sha256').update(email.trim().toLowerCase()).digest('base64url');
+    const counters = [{ key: `login:account:${account}`, max: this.config.LOGIN_MAX_FAILURES, what: 'this account' }];
+    if (clientIp) counters.push({ key: `login:ip:${clientIp}`, max: this.config.LOGIN_MAX_FAILURES_PER_IP, what: 'your address' });
+    return counters;
+  }
+
+  /** RATE_LIMITED, saying when to retry, while the account or the address has too many failed logins. */
+  private async loginLock(counters: { key: string; max: number; what: string }[]): Promise<CausewayError | null> {
+    for (const counter of counters) {
+      if (counter.max === 0) continue;
+      const { count, resetInMs } = await this.limits.peek(counter.key);
+      if (count < counter.max) continue;
+      const seconds = Math.max(1, Math.ceil(resetInMs / 1000));
+      const at = new Date(Date.now() + seconds * 1000).toISOString().slice(0, 19);
+      return new CausewayError(
+        ErrorCode.RATE_LIMITED,
+        `Too many failed logins for ${counter.what}: logging in is refused for ${seconds} more seconds (until ${at}Z), even with the right password`,
+        { retryAfterSeconds: seconds },
+      );
+    }
+    return null;
   }
 
   /** Forget cached principals, e.g. after a key is revoked, so the next request is checked afresh. */
