@@ -16,6 +16,7 @@ import { UsersService } from './users.service.js';
 const PRINCIPAL_CACHE_MS = 5_000;
 const LAST_USED_EVERY_MS = 60_000;
 const TOKEN_HOURS = 8;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface TokenClaims {
   sub: string;
@@ -169,6 +170,10 @@ export class AuthService {
     try {
       claims = await this.jwt.verifyAsync<TokenClaims>(token);
     } catch {
+      throw unauthenticated('The login token is not valid or has expired; log in again with the login mutation');
+    }
+    // A token signed with our key but not by login (a leaked or misused key): refused, never looked up.
+    if (claims.kind !== 'USER' || typeof claims.sub !== 'string' || !UUID.test(claims.sub)) {
       throw unauthenticated('The login token is not valid or has expired; log in again with the login mutation');
     }
     const cached = this.cache.get(token);
