@@ -121,6 +121,9 @@ export class RedisRateLimitStore extends RateLimitStore implements OnApplication
       return await run(await this.client());
     } catch (error) {
       this.warn(error as Error);
+      // A client that gave up reconnecting is replaced on the next use, so counting resumes when Redis is back.
+      const redis = await this.redis?.catch(() => null);
+      if (redis?.status === 'end') this.redis = null;
       return { count: 0, resetInMs: 0 };
     }
   }

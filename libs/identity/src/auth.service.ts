@@ -10,6 +10,7 @@ import { dummyPasswordHash, hashApiKey, parseApiKey, sameHash, verifyPassword } 
 import type { DepartmentDto, LoginInput, LoginResultDto } from './dto.js';
 import { DepartmentsService } from './departments.service.js';
 import { SystemClientEntity, UserEntity } from './entities.js';
+import { RateLimitMetrics } from './rate-limit-metrics.js';
 import { UsersService } from './users.service.js';
 
 /** A verified credential is trusted this long before the database is asked again. */
@@ -45,6 +46,7 @@ export class AuthService {
     private readonly audit: AuditService,
     private readonly config: CausewayConfig,
     private readonly limits: RateLimitStore,
+    private readonly metrics: RateLimitMetrics,
   ) {}
 
   /**
@@ -66,6 +68,7 @@ export class AuthService {
     const counters = this.loginCounters(input.email, ctx.clientIp);
     const locked = await this.loginLock(counters);
     if (locked) {
+      this.metrics.refused.inc({ limit: 'login' });
       await this.audit.record(ctx, { action: 'auth.login', outcome: AuditOutcome.DENIED, target, reason: `RATE_LIMITED: ${locked.message}` });
       throw locked;
     }
