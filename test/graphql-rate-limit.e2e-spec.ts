@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import net from 'node:net';
+import { Role } from '@causeway/core';
+import { UsersService } from '@causeway/identity';
 import { TestGateway } from './support/gateway.js';
+
+const PASSWORD = 'correct horse battery staple';
 
 const ANONYMOUS_LIMIT = 5;
 const KEY_LIMIT = 8;
@@ -96,7 +100,7 @@ if (!redisUp) process.stderr.write(`\n[graphql-rate-limit] SKIPPED the shared-co
   let second: TestGateway;
 
   beforeAll(async () => {
-    const env = { REDIS_URL, RATE_LIMIT_ANONYMOUS: String(ANONYMOUS_LIMIT) };
+    const env = { REDIS_URL, RATE_LIMIT_ANONYMOUS: String(ANONYMOUS_LIMIT), LOGIN_MAX_FAILURES: '2' };
     first = await TestGateway.start(env);
     second = await TestGateway.start(env);
   });
@@ -113,5 +117,22 @@ if (!redisUp) process.stderr.write(`\n[graphql-rate-limit] SKIPPED the shared-co
     }
     expect((await post(first, address)).statusCode).toBe(429);
     expect((await post(second, address)).statusCode).toBe(429);
+  });
+
+  it('failed logins on one gateway lock the account on the other', async () => {
+    // One database each: the account exists on both, as it would on replicas of one database.
+    const email = `li.na.${Date.now().toString(36)}@amr.test`;
+    for (const gateway of [first, second]) {
+      await gateway.department('DG-AMR');
+      await gateway.get(UsersService).create(null, { department: 'DG-AMR', email, displayName: email, roles: [Role.STEWARD], password: PASSWORD });
+    }
+    const login = (gateway: TestGateway, password: string) =>
+      post(gateway, '10.7.0.1', {}, `mutation { login(input: { email: ${JSON.stringify(email)}, password: ${JSON.stringify(password)} }) { token } }`).then(
+        (response) => response.json<{ errors?: { extensions: { code: string } }[] }>().errors?.[0]?.extensions.code ?? 'OK',
+      );
+    expect(await login(first, 'guess one')).toBe('UNAUTHENTICATED');
+    expect(await login(second, 'guess two')).toBe('UNAUTHENTICATED');
+    expect(await login(first, PASSWORD)).toBe('RATE_LIMITED');
+    expect(await login(second, PASSWORD)).toBe('RATE_LIMITED');
   });
 });
