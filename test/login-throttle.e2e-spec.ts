@@ -75,6 +75,16 @@ describe('login: throttled per account and per address, and no cheaper for unkno
     expect(codeOf(await login('wang.wei@amr.test', PASSWORD, '10.2.0.9'))).toBe('OK');
   });
 
+  it('parallel guesses cannot all slip in under the limit: only N passwords are ever checked', async () => {
+    now += LOCKOUT_SECONDS * 1000;
+    const before = passwordWork.verifications;
+    const answers = await Promise.all(Array.from({ length: MAX_FAILURES * 4 }, (_, attempt) => login('wang.wei@amr.test', `guess ${attempt}`, `10.4.0.${attempt}`)));
+    const codes = answers.map(codeOf).sort();
+    expect(codes.filter((code) => code === 'UNAUTHENTICATED')).toHaveLength(MAX_FAILURES);
+    expect(codes.filter((code) => code === 'RATE_LIMITED')).toHaveLength(MAX_FAILURES * 3);
+    expect(passwordWork.verifications - before).toBe(MAX_FAILURES);
+  });
+
   it('a login for an unknown e-mail spends one scrypt verification, as a known e-mail with a wrong password does', async () => {
     now += LOCKOUT_SECONDS * 1000;
     const before = passwordWork.verifications;

@@ -13,10 +13,12 @@ export interface RateCount {
  * fails a request: a store that cannot be reached answers count 0 (fail open, with a warning).
  */
 export abstract class RateLimitStore {
-  /** Counts one hit on `key` and answers the count including it; a new window starts `windowMs` long. */
-  abstract hit(key: string, windowMs: number): Promise<RateCount>;
-  /** The key's count without counting (0 when it has none). */
-  abstract peek(key: string): Promise<RateCount>;
+  /**
+   * Counts `by` hits (1; -1 takes one back) on `key` and answers the count including them; a new
+   * window starts `windowMs` long. Counting first and checking after is what keeps parallel
+   * requests from all slipping in under the limit.
+   */
+  abstract hit(key: string, windowMs: number, by?: number): Promise<RateCount>;
   abstract reset(key: string): Promise<void>;
 }
 
@@ -26,7 +28,7 @@ export class MemoryRateLimitStore extends RateLimitStore {
   private readonly windows = new Map<string, { count: number; endsAt: number }>();
   private sweptAt = 0;
 
-  async hit(key: string, windowMs: number): Promise<RateCount> {
+  async hit(key: string, windowMs: number, by = 1): Promise<RateCount> {
     const now = this.now();
     this.sweep(now);
     let window = this.windows.get(key);
@@ -34,14 +36,8 @@ export class MemoryRateLimitStore extends RateLimitStore {
       window = { count: 0, endsAt: now + windowMs };
       this.windows.set(key, window);
     }
-    window.count += 1;
+    window.count += by;
     return { count: window.count, resetInMs: window.endsAt - now };
-  }
-
-  async peek(key: string): Promise<RateCount> {
-    const now = this.now();
-    const window = this.windows.get(key);
-    return window && window.endsAt > now ? { count: window.count, resetInMs: window.endsAt - now } : { count: 0, resetInMs: 0 };
   }
 
   async reset(key: string): Promise<void> {
@@ -57,7 +53,7 @@ export class MemoryRateLimitStore extends RateLimitStore {
 }
 
 const HIT = `
-local count = redis.call('INCR', KEYS[1])
+local count = redis.call('INCRBY', KEYS[1], ARGV[2])
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then
   redis.call('PEXPIRE', KEYS[1], ARGV[1])
@@ -78,17 +74,10 @@ export class RedisRateLimitStore extends RateLimitStore implements OnApplication
     super();
   }
 
-  async hit(key: string, windowMs: number): Promise<RateCount> {
+  async hit(key: string, windowMs: number, by = 1): Promise<RateCount> {
     return this.failOpen(async (redis) => {
-      const [count, ttl] = (await redis.eval(HIT, 1, this.prefix + key, String(windowMs))) as [number, number];
+      const [count, ttl] = (await redis.eval(HIT, 1, this.prefix + key, String(windowMs), String(by))) as [number, number];
       return { count, resetInMs: ttl };
-    });
-  }
-
-  async peek(key: string): Promise<RateCount> {
-    return this.failOpen(async (redis) => {
-      const [[, count], [, ttl]] = (await redis.multi().get(this.prefix + key).pttl(this.prefix + key).exec()) as [[null, string | null], [null, number]];
-      return { count: Number(count ?? 0), resetInMs: Math.max(0, ttl) };
     });
   }
 

@@ -66,7 +66,9 @@ export class AuthService {
     // The attempted account is on the record either way (repeated failures are what auditors look for).
     const target = `user:${input.email.slice(0, 200)}`;
     const counters = this.loginCounters(input.email, ctx.clientIp);
-    const locked = await this.loginLock(counters);
+    // Every attempt is counted before its password is checked (so parallel guesses cannot all slip
+    // in under the limit); a successful one is taken back.
+    const locked = await this.countLoginAttempt(counters);
     if (locked) {
       this.metrics.refused.inc({ limit: 'login' });
       await this.audit.record(ctx, { action: 'auth.login', outcome: AuditOutcome.DENIED, target, reason: `RATE_LIMITED: ${locked.message}` });
@@ -77,12 +79,12 @@ export class AuthService {
     const matches = await verifyPassword(input.password, user?.passwordHash ?? (await dummyPasswordHash()));
     const ok = user !== null && user.active && matches;
     if (!user || !ok) {
-      await Promise.all(counters.map((counter) => (counter.max > 0 ? this.limits.hit(counter.key, this.config.LOGIN_LOCKOUT_SECONDS * 1000) : null)));
       await this.audit.record(ctx, { action: 'auth.login', outcome: AuditOutcome.DENIED, target, reason: 'wrong e-mail or password, or account disabled' });
       throw unauthenticated('E-mail or password is wrong');
     }
-    // A success clears the account's failures; the address's count stays (it may be guessing at many accounts).
+    // A success clears the account's failures and is not held against its address.
     await this.limits.reset(counters[0]!.key);
+    if (counters[1] && counters[1].max > 0) await this.limits.hit(counters[1].key, this.loginWindowMs, -1);
     const department = await this.departments.byId(user.departmentId);
     await this.audit.record(ctx, { action: 'auth.login', outcome: AuditOutcome.ALLOWED, target, providerDepartment: department?.code ?? null });
     await this.userRows.update(user.id, { lastLoginAt: new Date() });
@@ -100,13 +102,17 @@ export class AuthService {
     return counters;
   }
 
-  /** RATE_LIMITED, saying when to retry, while the account or the address has too many failed logins. */
-  private async loginLock(counters: { key: string; max: number; what: string }[]): Promise<CausewayError | null> {
-    for (const counter of counters) {
-      if (counter.max === 0) continue;
-      const { count, resetInMs } = await this.limits.peek(counter.key);
-      if (count < counter.max) continue;
-      const seconds = Math.max(1, Math.ceil(resetInMs / 1000));
+  private get loginWindowMs(): number {
+    return this.config.LOGIN_LOCKOUT_SECONDS * 1000;
+  }
+
+  /** Counts the attempt; RATE_LIMITED, saying when to retry, when the account or the address is past its failures. */
+  private async countLoginAttempt(counters: { key: string; max: number; what: string }[]): Promise<CausewayError | null> {
+    const counts = await Promise.all(counters.map((counter) => (counter.max > 0 ? this.limits.hit(counter.key, this.loginWindowMs) : null)));
+    for (const [index, counter] of counters.entries()) {
+      const counted = counts[index];
+      if (!counted || counted.count <= counter.max) continue;
+      const seconds = Math.max(1, Math.ceil(counted.resetInMs / 1000));
       const at = new Date(Date.now() + seconds * 1000).toISOString().slice(0, 19);
       return new CausewayError(
         ErrorCode.RATE_LIMITED,
