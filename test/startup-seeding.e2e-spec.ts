@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { Role } from '@causeway/core';
 import { DepartmentsService, UsersService } from '@causeway/identity';
 import { DEMO_PASSWORD } from '../apps/gateway/src/seed/demo-data.js';
 import { StartupDataService } from '../apps/gateway/src/seed/startup-data.js';
@@ -40,6 +41,13 @@ describe('start-up seeding: the demo city with its published passwords only when
     // A restart finds the administrator and creates nobody (and shows no password) again.
     expect(await startup.prepare()).toEqual({ demoSeeded: false, firstAdmin: null, adminMissing: false });
     expect((await gateway.get(UsersService).list()).map((user) => user.email)).toEqual(['first.admin@data.gz.gov.cn']);
+  });
+
+  it('ADMIN_EMAIL naming a person who is not an ADMIN creates no one and does not stop the start', async () => {
+    gateway = await TestGateway.start({ ...PRODUCTION, ADMIN_EMAIL: 'steward@data.gz.gov.cn' });
+    await gateway.department('DG-AMR');
+    await gateway.get(UsersService).create(null, { department: 'DG-AMR', email: 'steward@data.gz.gov.cn', displayName: 'steward', roles: [Role.STEWARD], password: 'a long enough passphrase' });
+    expect(await gateway.get(StartupDataService).prepare()).toEqual({ demoSeeded: false, firstAdmin: null, adminMissing: true });
   });
 
   it('CAUSEWAY_DEMO=true seeds the demo city in production when asked explicitly', async () => {

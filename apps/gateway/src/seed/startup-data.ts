@@ -39,7 +39,12 @@ export class StartupDataService {
       this.logger.log('empty database: the demo city is not seeded (NODE_ENV=production; set CAUSEWAY_DEMO=true or run `causeway seed --demo` to have it)');
     }
     if (await this.users.hasActiveAdmin()) return { demoSeeded, firstAdmin: null, adminMissing: false };
-    if (this.config.ADMIN_EMAIL) return { demoSeeded, firstAdmin: await this.createFirstAdmin(this.config.ADMIN_EMAIL), adminMissing: false };
+    if (this.config.ADMIN_EMAIL) {
+      if (!(await this.users.list()).some((user) => user.email.toLowerCase() === this.config.ADMIN_EMAIL!.toLowerCase())) {
+        return { demoSeeded, firstAdmin: await this.createFirstAdmin(this.config.ADMIN_EMAIL), adminMissing: false };
+      }
+      this.logger.warn(`ADMIN_EMAIL ${this.config.ADMIN_EMAIL} is a person already, but not an active ADMIN: no administrator is created`);
+    }
     this.logger.warn(
       'no administrator exists yet. Create the first one by restarting with ADMIN_EMAIL=<e-mail> (a one-time password is printed once in this log), ' +
         'or with the command line: causeway department:create --code PLATFORM --name 平台管理 && ' +
