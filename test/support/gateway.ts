@@ -28,7 +28,8 @@ export class TestGateway {
     readonly dataDir: string,
   ) {}
 
-  static async start(): Promise<TestGateway> {
+  /** `env` adds or overrides environment variables for this gateway's start only (e.g. NODE_ENV=production). */
+  static async start(env: Record<string, string> = {}): Promise<TestGateway> {
     const serverUrl = process.env.CAUSEWAY_TEST_SERVER_URL;
     if (!serverUrl) throw new Error('CAUSEWAY_TEST_SERVER_URL is not set: run the e2e tests through jest (test/global-setup.ts)');
     const database = `causeway_test_${process.env.JEST_WORKER_ID ?? '0'}_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6).toString(36)}`;
@@ -43,8 +44,18 @@ export class TestGateway {
     process.env.CAUSEWAY_DATA_DIR = dataDir;
     process.env.LOG_LEVEL = process.env.TEST_LOG_LEVEL ?? 'silent';
     process.env.NODE_ENV = 'test';
-    const app = await createGateway({ logger: false });
-    await app.init();
+    const previous = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
+    Object.assign(process.env, env);
+    let app: NestFastifyApplication;
+    try {
+      app = await createGateway({ logger: false });
+      await app.init();
+    } finally {
+      for (const [name, value] of Object.entries(previous)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
     await app.getHttpAdapter().getInstance().ready();
     return new TestGateway(app, url.toString(), dataDir);
   }

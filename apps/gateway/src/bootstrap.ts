@@ -1,6 +1,7 @@
 import fastifyStatic from '@fastify/static';
 import { NestFactory } from '@nestjs/core';
 import { AuditService } from '@causeway/audit';
+import { RateLimitMetrics } from '@causeway/identity';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule, type AppOptions } from './app.module.js';
@@ -22,6 +23,7 @@ export async function createGateway(options: AppOptions & { logger?: boolean } =
   serveBrowserPages(app.getHttpAdapter().getInstance());
   const metrics = app.get(MetricsService);
   app.get(AuditService).registerMetrics(metrics.registry);
+  app.get(RateLimitMetrics).registerOn(metrics.registry);
   app
     .getHttpAdapter()
     .getInstance()

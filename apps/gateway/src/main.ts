@@ -3,13 +3,14 @@ import { CausewayConfig, ConfigurationError, loadConfig } from '@causeway/core';
 import { EmbeddedDatabaseError } from '@causeway/database';
 import { createGateway } from './bootstrap.js';
 import { DemoSeeder } from './seed/demo-seeder.js';
+import { StartupDataService } from './seed/startup-data.js';
 
 async function main(): Promise<void> {
   loadConfig();
   const app = await createGateway();
   const config = app.get(CausewayConfig);
   const seeder = app.get(DemoSeeder);
-  await seeder.seedIfEmpty();
+  await app.get(StartupDataService).prepare();
   await app.listen({ port: config.PORT, host: process.env.HOST ?? '0.0.0.0' });
   process.stdout.write(await seeder.banner(`http://localhost:${config.PORT}`));
 }

@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 import path from 'node:path';
 
 const postgresUrl = /^postgres(ql)?:\/\/.+/;
@@ -102,6 +102,59 @@ export class CausewayConfig {
 
   @IsIn(['development', 'production', 'test'], { message: 'NODE_ENV must be development, production or test' })
   NODE_ENV = 'development';
+
+  /**
+   * Seeds the demo city (with its published passwords) on an empty database. Unset: yes outside
+   * production, never in production; `true` or `false` decides for every NODE_ENV.
+   */
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsOptional()
+  @IsBoolean({ message: 'CAUSEWAY_DEMO must be true or false' })
+  CAUSEWAY_DEMO: boolean | null = null;
+
+  /** When no administrator exists yet, one is created with this e-mail and a one-time password printed once in the log. */
+  @IsOptional()
+  @IsEmail({}, { message: 'ADMIN_EMAIL must be an e-mail address, e.g. admin@data.gz.gov.cn' })
+  ADMIN_EMAIL: string | null = null;
+
+  /** The department of the first administrator (created when missing). */
+  @Matches(/^[A-Z0-9][A-Z0-9-]{1,31}$/, { message: 'ADMIN_DEPARTMENT must be a department code of 2 to 32 capital letters, digits and dashes, e.g. GZ-DATA' })
+  ADMIN_DEPARTMENT = 'PLATFORM';
+
+  /** Failed logins of one account (any address) before it is locked for LOGIN_LOCKOUT_SECONDS; 0 turns the lock off. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 5 : Number(value)))
+  @IsInt({ message: 'LOGIN_MAX_FAILURES must be a whole number of attempts between 0 and 1000, e.g. 5 (0 turns the lock off)' })
+  @Min(0, { message: 'LOGIN_MAX_FAILURES must be a whole number of attempts between 0 and 1000, e.g. 5 (0 turns the lock off)' })
+  @Max(1000, { message: 'LOGIN_MAX_FAILURES must be a whole number of attempts between 0 and 1000, e.g. 5 (0 turns the lock off)' })
+  LOGIN_MAX_FAILURES = 5;
+
+  /** Failed logins from one address (any account) before it may not log in for LOGIN_LOCKOUT_SECONDS; 0 turns this off. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 50 : Number(value)))
+  @IsInt({ message: 'LOGIN_MAX_FAILURES_PER_IP must be a whole number of attempts between 0 and 100000, e.g. 50 (0 turns it off)' })
+  @Min(0, { message: 'LOGIN_MAX_FAILURES_PER_IP must be a whole number of attempts between 0 and 100000, e.g. 50 (0 turns it off)' })
+  @Max(100_000, { message: 'LOGIN_MAX_FAILURES_PER_IP must be a whole number of attempts between 0 and 100000, e.g. 50 (0 turns it off)' })
+  LOGIN_MAX_FAILURES_PER_IP = 50;
+
+  /** How long failed logins are counted, and so how long a lock lasts at most. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 900 : Number(value)))
+  @IsInt({ message: 'LOGIN_LOCKOUT_SECONDS must be a whole number of seconds between 1 and 86400, e.g. 900' })
+  @Min(1, { message: 'LOGIN_LOCKOUT_SECONDS must be a whole number of seconds between 1 and 86400, e.g. 900' })
+  @Max(86_400, { message: 'LOGIN_LOCKOUT_SECONDS must be a whole number of seconds between 1 and 86400, e.g. 900' })
+  LOGIN_LOCKOUT_SECONDS = 900;
+
+  /** GraphQL requests a minute from one address without credentials; 0 turns the limit off. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 600 : Number(value)))
+  @IsInt({ message: 'RATE_LIMIT_ANONYMOUS must be a whole number of requests a minute between 0 and 1000000, e.g. 600 (0 turns it off)' })
+  @Min(0, { message: 'RATE_LIMIT_ANONYMOUS must be a whole number of requests a minute between 0 and 1000000, e.g. 600 (0 turns it off)' })
+  @Max(1_000_000, { message: 'RATE_LIMIT_ANONYMOUS must be a whole number of requests a minute between 0 and 1000000, e.g. 600 (0 turns it off)' })
+  RATE_LIMIT_ANONYMOUS = 600;
+
+  /** GraphQL requests a minute from one API key or person; 0 turns the limit off. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 300000 : Number(value)))
+  @IsInt({ message: 'RATE_LIMIT_AUTHENTICATED must be a whole number of requests a minute between 0 and 10000000, e.g. 300000 (0 turns it off)' })
+  @Min(0, { message: 'RATE_LIMIT_AUTHENTICATED must be a whole number of requests a minute between 0 and 10000000, e.g. 300000 (0 turns it off)' })
+  @Max(10_000_000, { message: 'RATE_LIMIT_AUTHENTICATED must be a whole number of requests a minute between 0 and 10000000, e.g. 300000 (0 turns it off)' })
+  RATE_LIMIT_AUTHENTICATED = 300_000;
 
   get dataDir(): string {
     return path.resolve(this.CAUSEWAY_DATA_DIR);

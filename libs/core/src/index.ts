@@ -10,3 +10,4 @@ export * from './roles.js';
 export * from './secrets.js';
 export * from './like.js';
 export * from './wildcard.js';
+export * from './rate-limit-store.js';

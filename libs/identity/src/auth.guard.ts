@@ -3,7 +3,9 @@ import { Reflector } from '@nestjs/core';
 import {
   ACCESS_POLICY_KEY,
   ANONYMOUS,
+  badInput,
   CausewayError,
+  ErrorCode,
   forbidden,
   hasRole,
   rawRequestOf,
@@ -17,6 +19,7 @@ import { AuditOutcome, AuditService, operationOf } from '@causeway/audit';
 import { randomUUID } from 'node:crypto';
 import { AuthService } from './auth.service.js';
 import { parseApiKey } from './credentials.js';
+import { headerText } from './header-text.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -25,18 +28,55 @@ function header(request: RequestWithContext, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** Free text headers are bounded so that they cannot bloat logs and the audit trail. */
-function boundedText(value: string | undefined, max: number): string | null {
-  if (value === undefined) return null;
-  const text = decodeURIComponentSafe(value).trim();
-  return text === '' ? null : text.slice(0, max);
+const PURPOSE_MAX = 500;
+const END_USER_MAX = 200;
+
+/**
+ * The purpose a GraphQL request carries in its body (`extensions.purpose`, for browsers, which
+ * cannot send raw non-ASCII headers) or, on GET, in the `extensions` query parameter.
+ */
+function purposeInRequest(request: RequestWithContext): string | undefined {
+  const { body, query } = request as RequestWithContext & { body?: unknown; query?: unknown };
+  let extensions: unknown = body && typeof body === 'object' ? (body as { extensions?: unknown }).extensions : undefined;
+  const inQuery = query && typeof query === 'object' ? (query as { extensions?: unknown }).extensions : undefined;
+  if (extensions === undefined && typeof inQuery === 'string') {
+    try {
+      extensions = JSON.parse(inQuery);
+    } catch {
+      return undefined;
+    }
+  }
+  if (!extensions || typeof extensions !== 'object') return undefined;
+  const purpose = (extensions as { purpose?: unknown }).purpose;
+  if (purpose === undefined || purpose === null) return undefined;
+  if (typeof purpose !== 'string') throw badInput('extensions.purpose', 'must be a string: the case or matter this query serves');
+  return purpose;
 }
 
-function decodeURIComponentSafe(value: string): string {
+/** X-Purpose or `extensions.purpose` (one of them, or both saying the same), decoded; see headerText. */
+function purposeOf(request: RequestWithContext): string | null {
+  const fromHeader = headerText('X-Purpose', header(request, 'x-purpose'), PURPOSE_MAX);
+  const fromBody = headerText('extensions.purpose', purposeInRequest(request), PURPOSE_MAX, false);
+  if (fromHeader !== null && fromBody !== null && fromHeader !== fromBody) {
+    throw badInput('X-Purpose', 'differs from extensions.purpose; send the purpose once');
+  }
+  return fromHeader ?? fromBody;
+}
+
+/** For the record of a refused request: whatever of its purpose can be read, or nothing. */
+function purposeOrNull(request: RequestWithContext): string | null {
   try {
-    return decodeURIComponent(value);
+    return purposeOf(request);
   } catch {
-    return value;
+    return null;
+  }
+}
+
+function endUserOrNull(request: RequestWithContext): string | null {
+  try {
+    return headerText('X-User-Id', header(request, 'x-user-id'), END_USER_MAX);
+  } catch {
+    return null;
   }
 }
 
@@ -64,7 +104,7 @@ export class AuthGuard implements CanActivate {
     try {
       ctx = await this.authenticateRequest(request);
     } catch (error) {
-      await this.recordCredentialRefusal(request, error);
+      await this.recordCredentialRefusal(request, error, operationOf(context).action);
       throw error;
     }
     const policy = this.reflector.getAllAndOverride<AccessPolicy | undefined>(ACCESS_POLICY_KEY, [context.getHandler(), context.getClass()]);
@@ -92,7 +132,7 @@ export class AuthGuard implements CanActivate {
     try {
       ctx = await this.authenticateRequest(request);
     } catch (error) {
-      await this.recordCredentialRefusal(request, error);
+      await this.recordCredentialRefusal(request, error, action);
       return;
     }
     await this.audit.record(ctx, { action, outcome: AuditOutcome.DENIED, reason });
@@ -104,8 +144,11 @@ export class AuthGuard implements CanActivate {
     return error;
   }
 
-  /** A credential that was sent but refused: recorded once per request, as an anonymous caller from that address. */
-  private async recordCredentialRefusal(request: RequestWithContext, error: unknown): Promise<void> {
+  /**
+   * A credential that was sent but refused, or request headers that cannot be read (then named
+   * after the operation): recorded once per request, as an anonymous caller from that address.
+   */
+  private async recordCredentialRefusal(request: RequestWithContext, error: unknown, operation = 'request'): Promise<void> {
     let recorded = this.credentialRefusals.get(request);
     if (!recorded) {
       const requestIdHeader = header(request, 'x-request-id');
@@ -113,14 +156,15 @@ export class AuthGuard implements CanActivate {
         requestId: requestIdHeader && REQUEST_ID.test(requestIdHeader) ? requestIdHeader : (request.id ?? randomUUID()),
         principal: ANONYMOUS,
         clientIp: request.ip ?? null,
-        purpose: boundedText(header(request, 'x-purpose'), 500),
-        endUserId: boundedText(header(request, 'x-user-id'), 200),
+        purpose: purposeOrNull(request),
+        endUserId: endUserOrNull(request),
         startedAt: Date.now(),
       };
       const credential = /^Bearer\s+(\S+)$/i.exec(header(request, 'authorization')?.trim() ?? '')?.[1];
       const key = credential ? parseApiKey(credential) : null;
+      const unreadable = error instanceof CausewayError && error.code === ErrorCode.BAD_USER_INPUT;
       recorded = this.audit.record(ctx, {
-        action: 'auth.credential',
+        action: unreadable ? operation : 'auth.credential',
         outcome: AuditOutcome.DENIED,
         // The key's public prefix says which client's key was refused; the secret part is never recorded.
         target: key ? `key:cw_${key.prefix}` : credential ? 'login-token' : null,
@@ -152,8 +196,8 @@ export class AuthGuard implements CanActivate {
       requestId: requestIdHeader && REQUEST_ID.test(requestIdHeader) ? requestIdHeader : randomUUID(),
       principal,
       clientIp,
-      purpose: boundedText(header(request, 'x-purpose'), 500),
-      endUserId: boundedText(header(request, 'x-user-id'), 200),
+      purpose: purposeOf(request),
+      endUserId: headerText('X-User-Id', header(request, 'x-user-id'), END_USER_MAX),
       startedAt: Date.now(),
     };
     request[REQUEST_CONTEXT_KEY] = ctx;

@@ -2,19 +2,22 @@ import { Injectable, Logger } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { InjectRepository } from '@nestjs/typeorm';
 import { AuditOutcome, AuditService } from '@causeway/audit';
-import { Role, unauthenticated, type Principal, type RequestContext } from '@causeway/core';
+import { CausewayConfig, CausewayError, ErrorCode, RateLimitStore, Role, unauthenticated, type Principal, type RequestContext } from '@causeway/core';
+import { createHash } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
 import { Repository } from 'typeorm';
-import { hashApiKey, parseApiKey, sameHash, verifyPassword } from './credentials.js';
+import { dummyPasswordHash, hashApiKey, parseApiKey, sameHash, verifyPassword } from './credentials.js';
 import type { DepartmentDto, LoginInput, LoginResultDto } from './dto.js';
 import { DepartmentsService } from './departments.service.js';
 import { SystemClientEntity, UserEntity } from './entities.js';
+import { RateLimitMetrics } from './rate-limit-metrics.js';
 import { UsersService } from './users.service.js';
 
 /** A verified credential is trusted this long before the database is asked again. */
 const PRINCIPAL_CACHE_MS = 5_000;
 const LAST_USED_EVERY_MS = 60_000;
 const TOKEN_HOURS = 8;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface TokenClaims {
   sub: string;
@@ -41,6 +44,9 @@ export class AuthService {
     @InjectRepository(UserEntity) private readonly userRows: Repository<UserEntity>,
     @InjectRepository(SystemClientEntity) private readonly clientRows: Repository<SystemClientEntity>,
     private readonly audit: AuditService,
+    private readonly config: CausewayConfig,
+    private readonly limits: RateLimitStore,
+    private readonly metrics: RateLimitMetrics,
   ) {}
 
   /**
@@ -57,21 +63,64 @@ export class AuthService {
   }
 
   async login(ctx: RequestContext, input: LoginInput): Promise<LoginResultDto> {
-    const user = await this.userRows.createQueryBuilder('u').where('lower(u.email) = lower(:email)', { email: input.email }).getOne();
-    // Same answer for an unknown e-mail and a wrong password, so accounts cannot be enumerated.
-    const ok = user !== null && user.active && (await verifyPassword(input.password, user.passwordHash));
     // The attempted account is on the record either way (repeated failures are what auditors look for).
     const target = `user:${input.email.slice(0, 200)}`;
+    const counters = this.loginCounters(input.email, ctx.clientIp);
+    // Every attempt is counted before its password is checked (so parallel guesses cannot all slip
+    // in under the limit); a successful one is taken back.
+    const locked = await this.countLoginAttempt(counters);
+    if (locked) {
+      this.metrics.refused.inc({ limit: 'login' });
+      await this.audit.record(ctx, { action: 'auth.login', outcome: AuditOutcome.DENIED, target, reason: `RATE_LIMITED: ${locked.message}` });
+      throw locked;
+    }
+    const user = await this.userRows.createQueryBuilder('u').where('lower(u.email) = lower(:email)', { email: input.email }).getOne();
+    // Same answer and the same scrypt work for an unknown e-mail and a wrong password, so accounts cannot be enumerated.
+    const matches = await verifyPassword(input.password, user?.passwordHash ?? (await dummyPasswordHash()));
+    const ok = user !== null && user.active && matches;
     if (!user || !ok) {
       await this.audit.record(ctx, { action: 'auth.login', outcome: AuditOutcome.DENIED, target, reason: 'wrong e-mail or password, or account disabled' });
       throw unauthenticated('E-mail or password is wrong');
     }
+    // A success clears the account's failures and is not held against its address.
+    await this.limits.reset(counters[0]!.key);
+    if (counters[1] && counters[1].max > 0) await this.limits.hit(counters[1].key, this.loginWindowMs, -1);
     const department = await this.departments.byId(user.departmentId);
     await this.audit.record(ctx, { action: 'auth.login', outcome: AuditOutcome.ALLOWED, target, providerDepartment: department?.code ?? null });
     await this.userRows.update(user.id, { lastLoginAt: new Date() });
     const expiresAt = new Date(Date.now() + TOKEN_HOURS * 3600_000);
     const token = await this.jwt.signAsync({ sub: user.id, kind: 'USER' } satisfies TokenClaims, { expiresIn: `${TOKEN_HOURS}h` });
     return { token, expiresAt, user: await this.users.toDto(user) };
+  }
+
+  /** The failed-login counters a login attempt is held to: its account's (first) and its address's. */
+  private loginCounters(email: string, clientIp: string | null): { key: string; max: number; what: string }[] {
+    // The e-mail is hashed so that a shared store (Redis) holds no addresses of people.
+    const account = createHash('sha256').update(email.trim().toLowerCase()).digest('base64url');
+    const counters = [{ key: `login:account:${account}`, max: this.config.LOGIN_MAX_FAILURES, what: 'this account' }];
+    if (clientIp) counters.push({ key: `login:ip:${clientIp}`, max: this.config.LOGIN_MAX_FAILURES_PER_IP, what: 'your address' });
+    return counters;
+  }
+
+  private get loginWindowMs(): number {
+    return this.config.LOGIN_LOCKOUT_SECONDS * 1000;
+  }
+
+  /** Counts the attempt; RATE_LIMITED, saying when to retry, when the account or the address is past its failures. */
+  private async countLoginAttempt(counters: { key: string; max: number; what: string }[]): Promise<CausewayError | null> {
+    const counts = await Promise.all(counters.map((counter) => (counter.max > 0 ? this.limits.hit(counter.key, this.loginWindowMs) : null)));
+    for (const [index, counter] of counters.entries()) {
+      const counted = counts[index];
+      if (!counted || counted.count <= counter.max) continue;
+      const seconds = Math.max(1, Math.ceil(counted.resetInMs / 1000));
+      const at = new Date(Date.now() + seconds * 1000).toISOString().slice(0, 19);
+      return new CausewayError(
+        ErrorCode.RATE_LIMITED,
+        `Too many failed logins for ${counter.what}: logging in is refused for ${seconds} more seconds (until ${at}Z), even with the right password`,
+        { retryAfterSeconds: seconds },
+      );
+    }
+    return null;
   }
 
   /** Forget cached principals, e.g. after a key is revoked, so the next request is checked afresh. */
@@ -130,6 +179,10 @@ export class AuthService {
     try {
       claims = await this.jwt.verifyAsync<TokenClaims>(token);
     } catch {
+      throw unauthenticated('The login token is not valid or has expired; log in again with the login mutation');
+    }
+    // A token signed with our key but not by login (a leaked or misused key): refused, never looked up.
+    if (claims.kind !== 'USER' || typeof claims.sub !== 'string' || !UUID.test(claims.sub)) {
       throw unauthenticated('The login token is not valid or has expired; log in again with the login mutation');
     }
     const cached = this.cache.get(token);

@@ -13,7 +13,22 @@ export async function hashPassword(password: string): Promise<string> {
   return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64'), hash.toString('base64')].join('$');
 }
 
+/** scrypt verifications done by this process (a login for an unknown account must cost one too). */
+export const passwordWork = { verifications: 0 };
+
+let dummyHash: Promise<string> | null = null;
+
+/**
+ * A hash of no one's password, with today's parameters: an unknown e-mail is verified against it
+ * so that it takes the same work, and so the same time, as a known one.
+ */
+export function dummyPasswordHash(): Promise<string> {
+  dummyHash ??= hashPassword(randomBytes(16).toString('base64'));
+  return dummyHash;
+}
+
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  passwordWork.verifications += 1;
   const [scheme, n, r, p, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt' || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64');

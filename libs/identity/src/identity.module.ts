@@ -7,7 +7,9 @@ import { AuthService } from './auth.service.js';
 import { SystemClientsService } from './clients.service.js';
 import { DepartmentsService } from './departments.service.js';
 import { DepartmentEntity, SystemClientEntity, UserEntity } from './entities.js';
+import { GraphqlRateLimiter } from './graphql-rate-limit.js';
 import { IdentityResolver } from './identity.resolver.js';
+import { RateLimitMetrics } from './rate-limit-metrics.js';
 import { UsersService } from './users.service.js';
 
 @Module({
@@ -18,7 +20,7 @@ import { UsersService } from './users.service.js';
       useFactory: (secrets: Secrets) => ({ secret: secrets.keyString('jwt'), signOptions: { issuer: 'causeway' }, verifyOptions: { issuer: 'causeway' } }),
     }),
   ],
-  providers: [AuthService, AuthGuard, DepartmentsService, UsersService, SystemClientsService, IdentityResolver],
-  exports: [AuthService, AuthGuard, DepartmentsService, UsersService, SystemClientsService],
+  providers: [AuthService, AuthGuard, DepartmentsService, UsersService, SystemClientsService, IdentityResolver, RateLimitMetrics, GraphqlRateLimiter],
+  exports: [AuthService, AuthGuard, DepartmentsService, UsersService, SystemClientsService, RateLimitMetrics],
 })
 export class IdentityModule {}

@@ -12,4 +12,5 @@ export {
   UserDto,
 } from './dto.js';
 export { IdentityModule } from './identity.module.js';
+export { RateLimitMetrics } from './rate-limit-metrics.js';
 export { UsersService } from './users.service.js';

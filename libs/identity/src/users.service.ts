@@ -52,6 +52,11 @@ export class UsersService {
     return Promise.all(rows.map((row) => this.toDto(row)));
   }
 
+  /** Whether anyone can administer the platform (an active person with the ADMIN role). */
+  async hasActiveAdmin(): Promise<boolean> {
+    return this.users.createQueryBuilder('u').where('u.active').andWhere(':admin = any(u.roles)', { admin: Role.ADMIN }).getExists();
+  }
+
   async toDto(row: UserEntity): Promise<UserDto> {
     return {
       id: row.id,
