@@ -6,10 +6,11 @@ import { Logger } from 'nestjs-pino';
 import { AppModule, type AppOptions } from './app.module.js';
 import { GRAPHQL_IDE_ASSETS, graphqlIdeAssetsDirectory } from './graphql/graphql-ide.js';
 import { MetricsService } from './ops/metrics.js';
+import { frameworkErrors, registerRequestChecks } from './ops/request-checks.js';
 
 /** Builds the gateway application (not yet listening); shared by main.ts and the e2e tests. */
 export async function createGateway(options: AppOptions & { logger?: boolean } = {}): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: 10 * 1024 * 1024, trustProxy: process.env.TRUST_PROXY === 'true' });
+  const adapter = new FastifyAdapter({ bodyLimit: 10 * 1024 * 1024, trustProxy: process.env.TRUST_PROXY === 'true', frameworkErrors });
   // Start-up failures are explained once by the caller (main.ts), not also dumped by Nest.
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
     logger: false,
@@ -18,6 +19,7 @@ export async function createGateway(options: AppOptions & { logger?: boolean } =
   if (options.logger !== false) app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   await app.register(fastifyStatic, { root: graphqlIdeAssetsDirectory(), prefix: GRAPHQL_IDE_ASSETS, decorateReply: false });
+  registerRequestChecks(app.getHttpAdapter().getInstance());
   const metrics = app.get(MetricsService);
   app.get(AuditService).registerMetrics(metrics.registry);
   app

@@ -62,3 +62,18 @@ export const forbidden = (message = 'You are not allowed to do this'): CausewayE
 export const unauthenticated = (message: string): CausewayError => new CausewayError(ErrorCode.UNAUTHENTICATED, message);
 
 export const conflict = (message: string): CausewayError => new CausewayError(ErrorCode.CONFLICT, message);
+
+/** How much of a value the caller sent an error message may repeat. */
+export const ECHO_LIMIT = 64;
+const LONG_WORD = new RegExp(`\\S{${ECHO_LIMIT + 1},}`, 'gu');
+const MESSAGE_LIMIT = 1_000;
+
+/**
+ * A message that repeats at most a short prefix of anything the caller sent: every run of more
+ * than ECHO_LIMIT non-space characters is cut to ECHO_LIMIT and ended with …, and the whole
+ * message to 1,000 characters. Applied to every error that leaves, whoever wrote it.
+ */
+export function clipEchoes(message: string): string {
+  const clipped = message.replace(LONG_WORD, (word) => `${[...word].slice(0, ECHO_LIMIT).join('')}…`);
+  return clipped.length <= MESSAGE_LIMIT ? clipped : `${clipped.slice(0, MESSAGE_LIMIT)}…`;
+}
