@@ -364,10 +364,20 @@ describe('hostile input: every client mistake is a 4xx naming the argument, neve
     expect(served.json<{ errors?: unknown }>().errors).toBeUndefined();
   });
 
-  it('an enum literal of 2,000 characters is refused without being repeated', async () => {
-    const response = await post('consumer', `{ records(dataset: "PSB-PEOPLE", fields: ["age"], orderBy: [{ field: "age", direction: ${'D'.repeat(2_000)} }]) { nodes } }`);
+  it('an enum literal of 2,000 characters is refused without being repeated, in the answer or on the audit record', async () => {
+    const response = await post('consumer', `{ records(dataset: "PSB-PEOPLE", fields: ["age"], orderBy: [{ field: "age", direction: ${'D'.repeat(2_000)} }]) { nodes } }`, {}, { 'x-request-id': 'hostile-enum' });
     expect(response.status).toBe(400);
     expectNoEcho(response.body, ['D'.repeat(2_000)]);
+    const { rows } = await superuser.query<{ reason: string }>('select reason from audit_event where request_id = $1', ['hostile-enum']);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.reason).not.toContain('D'.repeat(65));
+  });
+
+  it('a variable of the wrong type holding a long spaced text is not repeated (Apollo quotes the value)', async () => {
+    const spaced = Array.from({ length: 3_000 }, (_, index) => `w${index}`).join(' ');
+    const response = await post('consumer', 'query($v: Int) { records(dataset: "PSB-PEOPLE", fields: ["age"], first: $v) { nodes } }', { v: spaced });
+    expect(response.status).toBe(400);
+    expect(response.body).not.toContain(spaced.slice(0, 65));
   });
 
   it.each(COMPLEXITY_CASES.map((entry) => [entry.threat, entry] as const))('an operation %s is refused with QUERY_TOO_COMPLEX', async (_threat, entry) => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { RequestContext } from '@causeway/core';
+import { clipEchoes, type RequestContext } from '@causeway/core';
 import { AuditOutcome, type AuditEventInput, type AuditRecord, type ChainedAuditRecord } from './audit.types.js';
 
 /** Version tag inside every canonical encoding, so the format can evolve without ambiguity. */
@@ -176,7 +176,8 @@ export function normaliseEvent(ctx: RequestContext, input: AuditEventInput, now:
     rowScope: optionalJson(input.rowScope),
     grantIds,
     grantVersions: grantIds.map((id) => grants.get(id) ?? -1),
-    reason: optionalText(input.reason),
+    // A reason is often an error message: it keeps at most a short prefix of what the caller sent.
+    reason: optionalText(typeof input.reason === 'string' ? clipEchoes(input.reason) : input.reason),
     detail: optionalJson(input.detail),
     durationMs: optionalInt(input.durationMs === undefined || input.durationMs === null ? now.getTime() - ctx.startedAt : input.durationMs, 'durationMs'),
   };
