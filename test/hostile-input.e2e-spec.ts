@@ -262,6 +262,13 @@ const SIZE_CASES: GraphQLCase[] = [
     },
     field: 'where.district.in',
   },
+  {
+    threat: 'a requested field that is not a field name (kept in the grant and the audit trail)',
+    who: 'consumer',
+    query: 'mutation($v: [String!]!) { requestAccess(input: { dataset: "PSB-PEOPLE", fields: $v, purpose: "p" }) { id } }',
+    variables: { v: ['age', `age') or 1=1 --${'r'.repeat(300)}`] },
+    field: 'input.fields',
+  },
 ];
 
 /** Over the operation limits: the documented QUERY_TOO_COMPLEX, never a 500 or a generic validation code. */

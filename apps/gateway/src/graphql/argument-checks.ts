@@ -11,9 +11,11 @@ import {
   visit,
   visitWithTypeInfo,
   type DocumentNode,
+  type GraphQLArgument,
   type GraphQLInputType,
   type GraphQLSchema,
   type OperationDefinitionNode,
+  type ValueNode,
 } from 'graphql';
 
 /**
@@ -95,6 +97,40 @@ class ArgumentChecker {
   }
 }
 
+/** Where an operation (fragments included) passes an argument: the argument and the value as written. */
+interface ArgumentSite {
+  argument: GraphQLArgument;
+  value: ValueNode;
+}
+
+/**
+ * Argument sites per schema and operation. Apollo hands the same parsed document to every request
+ * with the same text, so the walk with type information runs once per query text and schema.
+ */
+const siteCache = new WeakMap<GraphQLSchema, WeakMap<OperationDefinitionNode, ArgumentSite[]>>();
+
+function argumentSites(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): ArgumentSite[] {
+  let bySchema = siteCache.get(schema);
+  if (!bySchema) siteCache.set(schema, (bySchema = new WeakMap()));
+  const cached = bySchema.get(operation);
+  if (cached) return cached;
+  const sites: ArgumentSite[] = [];
+  const typeInfo = new TypeInfo(schema);
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      OperationDefinition: (node) => (node === operation ? undefined : false),
+      Argument: (node) => {
+        const argument = typeInfo.getArgument();
+        if (argument) sites.push({ argument, value: node.value });
+        return false;
+      },
+    }),
+  );
+  bySchema.set(operation, sites);
+  return sites;
+}
+
 /** The problems of every argument of the operation about to run (fragments included), or none. */
 export function argumentProblems(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): InputProblem[] {
   const values: Record<string, unknown> = { ...variables };
@@ -103,21 +139,11 @@ export function argumentProblems(schema: GraphQLSchema, document: DocumentNode, 
     if (values[name] === undefined && definition.defaultValue) values[name] = valueFromASTUntyped(definition.defaultValue);
   }
   const checker = new ArgumentChecker();
-  const typeInfo = new TypeInfo(schema);
-  visit(
-    document,
-    visitWithTypeInfo(typeInfo, {
-      OperationDefinition: (node) => (node === operation ? undefined : false),
-      Argument: (node) => {
-        const argument = typeInfo.getArgument();
-        if (!argument) return false;
-        const value = valueFromASTUntyped(node.value, values);
-        checker.check(value, argument.type, argument.name);
-        if (argument.name === 'first' && typeName(argument.type) === 'Int') checker.checkFirst(value, argument.name);
-        return false;
-      },
-    }),
-  );
+  for (const { argument, value: node } of argumentSites(schema, document, operation)) {
+    const value = valueFromASTUntyped(node, values);
+    checker.check(value, argument.type, argument.name);
+    if (argument.name === 'first' && typeName(argument.type) === 'Int') checker.checkFirst(value, argument.name);
+  }
   return checker.problems;
 }
 
