@@ -88,6 +88,7 @@ describe('the GraphQL contract', () => {
     const aliases = Array.from({ length: 40 }, (_, index) => `a${index}: me { id }`).join(' ');
     const tooManyAliases = await gateway.gql(`{ ${aliases} }`, {}, key);
     expect(tooManyAliases.errors?.length).toBeGreaterThan(0);
+    expect(tooManyAliases.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
     expect(tooManyAliases.data ?? null).toBeNull();
   });
 

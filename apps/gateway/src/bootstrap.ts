@@ -8,10 +8,11 @@ import { AppModule, type AppOptions } from './app.module.js';
 import { GRAPHQL_IDE_ASSETS, graphqlIdeAssetsDirectory } from './graphql/graphql-ide.js';
 import { serveBrowserPages } from './ops/browser-pages.js';
 import { MetricsService } from './ops/metrics.js';
+import { frameworkErrors, registerRequestChecks } from './ops/request-checks.js';
 
 /** Builds the gateway application (not yet listening); shared by main.ts and the e2e tests. */
 export async function createGateway(options: AppOptions & { logger?: boolean } = {}): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: 10 * 1024 * 1024, trustProxy: process.env.TRUST_PROXY === 'true' });
+  const adapter = new FastifyAdapter({ bodyLimit: 10 * 1024 * 1024, trustProxy: process.env.TRUST_PROXY === 'true', frameworkErrors });
   // Start-up failures are explained once by the caller (main.ts), not also dumped by Nest.
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
     logger: false,
@@ -21,6 +22,7 @@ export async function createGateway(options: AppOptions & { logger?: boolean } =
   app.enableShutdownHooks();
   await app.register(fastifyStatic, { root: graphqlIdeAssetsDirectory(), prefix: GRAPHQL_IDE_ASSETS, decorateReply: false });
   serveBrowserPages(app.getHttpAdapter().getInstance());
+  registerRequestChecks(app.getHttpAdapter().getInstance());
   const metrics = app.get(MetricsService);
   app.get(AuditService).registerMetrics(metrics.registry);
   app.get(RateLimitMetrics).registerOn(metrics.registry);

@@ -1,4 +1,5 @@
 import { Field, GraphQLISODateTime, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { FIELD_NAME, FIELD_NAME_MESSAGE } from '@causeway/catalogue';
 import { PageInfo } from '@causeway/core';
 import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsDate, IsEnum, IsOptional, Length, Matches, MaxLength } from 'class-validator';
 import { GraphQLJSON } from 'graphql-scalars';
@@ -20,7 +21,7 @@ export class RequestAccessInput {
   @Field(() => [String], { description: 'The fields wanted.' })
   @ArrayMinSize(1, { message: 'must name at least one field' })
   @ArrayMaxSize(500)
-  @Length(1, 63, { each: true })
+  @Matches(FIELD_NAME, { each: true, message: FIELD_NAME_MESSAGE })
   fields!: string[];
 
   @Field({ description: '申请事由: what the data serves.' })
@@ -49,11 +50,13 @@ export class ApproveAccessRequestInput {
   @IsOptional()
   @ArrayMinSize(1, { message: 'must keep at least one field (reject the request instead)' })
   @ArrayMaxSize(500)
+  @Matches(FIELD_NAME, { each: true, message: FIELD_NAME_MESSAGE })
   fields?: string[];
 
   @Field(() => [String], { nullable: true, description: 'Of the granted fields, those served masked.' })
   @IsOptional()
   @ArrayMaxSize(500)
+  @Matches(FIELD_NAME, { each: true, message: FIELD_NAME_MESSAGE })
   masked?: string[];
 
   @Field(() => GraphQLJSON, { nullable: true, description: 'Row scope in the where-filter language of records; may use {"$consumer": "divisionCode"}.' })

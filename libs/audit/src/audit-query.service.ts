@@ -37,10 +37,36 @@ function likePrefix(text: string): string {
   return `${escapeLikeWildcards(text)}%`;
 }
 
+const INT32 = 2 ** 31;
+
+/**
+ * The stored text of a JSON column decoded, or why it could not be: a row written by an older
+ * version (which cut long JSON mid-text) or changed by hand must not hide the rows around it.
+ */
+function decodedJson(column: string, text: string | null, problems: string[]): unknown {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    problems.push(`${column} is not valid JSON (${text.length} characters stored; audit:export shows them as stored)`);
+    return null;
+  }
+}
+
+/** A stored whole number the GraphQL Int cannot carry is shown as null, with the reason. */
+function decodedInt(column: string, value: number | null, problems: string[]): number | null {
+  if (value === null) return null;
+  if (Number.isInteger(value) && value > -INT32 && value < INT32) return value;
+  problems.push(`${column} holds ${Number.isFinite(value) ? 'a number out of range' : 'no number'} (audit:export shows it as stored)`);
+  return null;
+}
+
 export function toDto(record: ChainedAuditRecord): AuditEventDto {
+  const problems: string[] = [];
+  const at = new Date(record.at);
   return {
     seq: String(record.seq),
-    at: new Date(record.at),
+    at: Number.isNaN(at.getTime()) ? (problems.push(`at (${record.at.slice(0, 40)}) is not a time this API can show`), new Date(0)) : at,
     action: record.action,
     outcome: record.outcome,
     principal: record.principal,
@@ -51,20 +77,21 @@ export function toDto(record: ChainedAuditRecord): AuditEventDto {
     requestId: record.requestId,
     endUserId: record.endUserId,
     dataset: record.dataset,
-    version: record.version,
+    version: decodedInt('version', record.version, problems),
     target: record.target,
     fieldsRequested: record.fieldsRequested,
     fieldsClear: record.fieldsClear,
     fieldsMasked: record.fieldsMasked,
     fieldsRefused: record.fieldsRefused,
-    rowsReturned: record.rowsReturned,
-    rowScope: record.rowScope === null ? null : (JSON.parse(record.rowScope) as unknown),
+    rowsReturned: decodedInt('rowsReturned', record.rowsReturned, problems),
+    rowScope: decodedJson('rowScope', record.rowScope, problems),
     grantIds: record.grantIds,
-    grantVersions: record.grantVersions,
+    grantVersions: record.grantVersions.map((version) => decodedInt('grantVersions', version, problems) ?? -1),
     purpose: record.purpose,
     reason: record.reason,
-    detail: record.detail === null ? null : (JSON.parse(record.detail) as unknown),
-    durationMs: record.durationMs,
+    detail: decodedJson('detail', record.detail, problems),
+    durationMs: decodedInt('durationMs', record.durationMs, problems),
+    readProblem: problems.length > 0 ? [...new Set(problems)].join('; ') : null,
     prevHash: record.prevHash,
     hash: record.hash,
   };

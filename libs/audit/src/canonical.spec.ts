@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { RequestContext } from '@causeway/core';
-import { canonicalBytes, canonicalJson, chainHash, chainRecords, normaliseEvent, referenceCanonicalBytes, storableText } from './canonical.js';
+import { AUDIT_EVENT_LIMITS, boundedJson, canonicalBytes, canonicalJson, chainHash, chainRecords, normaliseEvent, referenceCanonicalBytes, storableText } from './canonical.js';
 import { AuditOutcome, GENESIS_HASH } from './audit.types.js';
 
 const ctx: RequestContext = {
@@ -72,7 +72,45 @@ describe('canonical encoding', () => {
 
   it('stores only text PostgreSQL returns unchanged (no NUL, no lone surrogates)', () => {
     expect(storableText('a\0b\uD800c', 100)).toBe('ab\uFFFDc');
-    expect(storableText('😀😀', 3)).toBe('😀\uFFFD');
+    expect(storableText('😀😀', 3)).toBe('😀…');
+    expect(storableText('a😀b', 3)).toBe('a…');
+  });
+
+  it('an oversized groupBy in an event detail is stored as valid, marked JSON, never cut mid-text', () => {
+    const groupBy = Array.from({ length: 10 }, (_, index) => `${index}${'g'.repeat(9_000)}`);
+    const event = normaliseEvent(ctx, { action: 'aggregate.query', outcome: 'DENIED', detail: { via: 'aggregate', groupBy, metrics: ['COUNT(*)'] } }, now);
+    expect(event.detail!.length).toBeLessThanOrEqual(AUDIT_EVENT_LIMITS.json);
+    const stored = JSON.parse(event.detail!) as { via: string; groupBy: string[]; _truncated: boolean; _fullLength: number };
+    expect(stored).toMatchObject({ via: 'aggregate', _truncated: true, _fullLength: canonicalJson({ via: 'aggregate', groupBy, metrics: ['COUNT(*)'] }).length });
+    expect(stored.groupBy[0]).toMatch(/^0g+…$/);
+    // The chain covers exactly the stored text.
+    const record = { ...event, seq: 1 };
+    expect(canonicalBytes(record).toString('utf8')).toContain(JSON.stringify(event.detail));
+  });
+
+  it('bounds a JSON value of any shape: long lists, many keys, deep nesting, or one huge text', () => {
+    const deep: Record<string, unknown> = {};
+    let node = deep;
+    for (let level = 0; level < 2_000; level += 1) node = (node.n = { pad: 'p'.repeat(50) }) as Record<string, unknown>;
+    const shapes: unknown[] = [
+      Array.from({ length: 50_000 }, (_, index) => index),
+      Object.fromEntries(Array.from({ length: 5_000 }, (_, index) => [`key${index}`, 'v'.repeat(20)])),
+      deep,
+      'x'.repeat(1_000_000),
+    ];
+    for (const shape of shapes) {
+      const text = boundedJson(shape, 20_000);
+      expect(text.length).toBeLessThanOrEqual(20_000);
+      expect(JSON.parse(text)).toMatchObject({ _truncated: true });
+    }
+    expect(boundedJson({ small: [1, 2] })).toBe('{"small":[1,2]}');
+  });
+
+  it('keeps lists of an event bounded and says how many entries were left out', () => {
+    const fields = Array.from({ length: 700 }, (_, index) => `f${index}`);
+    const event = normaliseEvent(ctx, { action: 'x', outcome: 'ALLOWED', fieldsRequested: fields }, now);
+    expect(event.fieldsRequested).toHaveLength(AUDIT_EVENT_LIMITS.list);
+    expect(event.fieldsRequested.at(-1)).toBe(`…${700 - (AUDIT_EVENT_LIMITS.list - 1)} more`);
   });
 
   it('refuses an event without a valid outcome', () => {

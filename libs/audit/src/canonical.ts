@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { RequestContext } from '@causeway/core';
+import { clipEchoes, type RequestContext } from '@causeway/core';
 import { AuditOutcome, type AuditEventInput, type AuditRecord, type ChainedAuditRecord } from './audit.types.js';
 
 /** Version tag inside every canonical encoding, so the format can evolve without ambiguity. */
@@ -8,15 +8,30 @@ export const CANONICAL_VERSION = 1;
 const NEEDS_CARE = /[\0\uD800-\uDFFF]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
-const LIMITS = { text: 2_000, label: 300, list: 500, json: 20_000 };
+/** What one event may hold: texts and labels in characters, lists in entries, JSON values (row scope, detail) in characters of their canonical encoding. */
+export const AUDIT_EVENT_LIMITS: Readonly<{ text: number; label: number; list: number; json: number }> = { text: 2_000, label: 300, list: 500, json: 20_000 };
+const LIMITS = AUDIT_EVENT_LIMITS;
+
+/** Ends a value that was shortened to fit the event, so that a reader never takes it for the whole. */
+export const SHORTENED = '…';
+
+/** A text cut to `max` characters plus the SHORTENED mark, never ending on the first half of a surrogate pair. */
+function shortenedText(value: string, max: number): string {
+  if (value.length <= max) return value;
+  const end = /[\uD800-\uDBFF]/.test(value[max - 1] ?? '') ? max - 1 : max;
+  return `${value.slice(0, end)}${SHORTENED}`;
+}
 
 /**
  * PostgreSQL text cannot hold NUL, and a lone surrogate would come back from the database as
- * U+FFFD: both would make a stored event hash differently from the one that was chained.
+ * U+FFFD: both would make a stored event hash differently from the one that was chained. A text
+ * longer than `max` is cut and ends with SHORTENED (the result is at most `max` characters).
  */
 export function storableText(value: string, max: number): string {
   if (value.length <= max && !NEEDS_CARE.test(value)) return value;
-  return value.replace(/\0/g, '').slice(0, max).replace(LONE_SURROGATE, '\uFFFD');
+  const clean = value.replace(/\0/g, '');
+  const cut = clean.length <= max ? clean : shortenedText(clean, Math.max(max - SHORTENED.length, 0));
+  return cut.replace(LONE_SURROGATE, '\uFFFD');
 }
 
 function optionalText(value: string | null | undefined, max = LIMITS.text): string | null {
@@ -24,8 +39,13 @@ function optionalText(value: string | null | undefined, max = LIMITS.text): stri
   return storableText(String(value), max);
 }
 
+/** At most LIMITS.list entries; a longer list keeps its first entries and ends with a marker saying how many were left out. */
 function textList(values: readonly string[] | undefined): string[] {
-  return (values ?? []).slice(0, LIMITS.list).map((value) => storableText(String(value), LIMITS.label));
+  const all = values ?? [];
+  const kept = all.length <= LIMITS.list ? all : all.slice(0, LIMITS.list - 1);
+  const list = kept.map((value) => storableText(String(value), LIMITS.label));
+  if (all.length > LIMITS.list) list.push(`${SHORTENED}${all.length - kept.length} more`);
+  return list;
 }
 
 function optionalInt(value: number | null | undefined, what: string): number | null {
@@ -63,10 +83,61 @@ export function canonicalJson(value: unknown): string {
   }
 }
 
+/** Key of the mark on a JSON value that was shortened to fit the event. */
+export const TRUNCATED_KEY = '_truncated';
+
+/** Steps of shortening, from gentle to severe: longest text kept, most list entries / object keys kept, deepest nesting kept. */
+const SHORTENING_STEPS = [
+  { text: 1_000, entries: 100, depth: 8 },
+  { text: 200, entries: 20, depth: 6 },
+  { text: 64, entries: 5, depth: 4 },
+] as const;
+
+type Shortening = (typeof SHORTENING_STEPS)[number];
+
+/** The value with every text, list and object cut to the step's bounds; each cut is marked where it happened. */
+function shortenedValue(value: unknown, step: Shortening, depth: number): unknown {
+  if (typeof value === 'string') return shortenedText(value, step.text);
+  if (typeof value === 'bigint') return shortenedText(value.toString(), step.text);
+  if (value === null || typeof value !== 'object' || value instanceof Date) return value;
+  if (depth >= step.depth) return SHORTENED;
+  if (Array.isArray(value)) {
+    const kept = value.slice(0, step.entries).map((item) => shortenedValue(item, step, depth + 1));
+    return value.length > step.entries ? [...kept, `${SHORTENED}${value.length - step.entries} more`] : kept;
+  }
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, item]) => item !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const kept = entries.slice(0, step.entries).map(([key, item]) => [shortenedText(key, step.text), shortenedValue(item, step, depth + 1)] as const);
+  const shortened: Record<string, unknown> = Object.fromEntries(kept);
+  if (entries.length > step.entries) shortened[SHORTENED] = `${entries.length - step.entries} more keys`;
+  return shortened;
+}
+
+/**
+ * Canonical JSON of a value, at most `max` characters, and always valid JSON: a value too large is
+ * shortened structurally (texts cut, lists and objects thinned, deep nesting replaced), never cut
+ * mid-text, and marked `"_truncated": true` with the size of the full encoding. The hash chain
+ * covers exactly this text.
+ */
+export function boundedJson(value: unknown, max: number = LIMITS.json): string {
+  const full = canonicalJson(value);
+  if (full.length <= max) return full;
+  for (const step of SHORTENING_STEPS) {
+    const shortened = shortenedValue(value, step, 1);
+    const marked = shortened !== null && typeof shortened === 'object' && !Array.isArray(shortened) && !(shortened instanceof Date)
+      ? { ...(shortened as Record<string, unknown>), [TRUNCATED_KEY]: true, _fullLength: full.length }
+      : { [TRUNCATED_KEY]: true, _fullLength: full.length, value: shortened };
+    const text = canonicalJson(marked);
+    if (text.length <= max) return text;
+  }
+  return canonicalJson({ [TRUNCATED_KEY]: true, _fullLength: full.length });
+}
+
 function optionalJson(value: unknown): string | null {
   if (value === undefined || value === null) return null;
-  const text = storableText(canonicalJson(value), LIMITS.json);
-  return text;
+  // canonicalJson escapes NUL and lone surrogates, so the text is storable as it is.
+  return boundedJson(value);
 }
 
 /**
@@ -105,7 +176,8 @@ export function normaliseEvent(ctx: RequestContext, input: AuditEventInput, now:
     rowScope: optionalJson(input.rowScope),
     grantIds,
     grantVersions: grantIds.map((id) => grants.get(id) ?? -1),
-    reason: optionalText(input.reason),
+    // A reason is often an error message: it keeps at most a short prefix of what the caller sent.
+    reason: optionalText(typeof input.reason === 'string' ? clipEchoes(input.reason) : input.reason),
     detail: optionalJson(input.detail),
     durationMs: optionalInt(input.durationMs === undefined || input.durationMs === null ? now.getTime() - ctx.startedAt : input.durationMs, 'durationMs'),
   };

@@ -85,6 +85,12 @@ export class AuditEventDto {
   @Field(() => Int, { nullable: true })
   durationMs!: number | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why part of this stored event could not be read back (e.g. detail is not valid JSON); that part reads as null here and audit:export shows it as stored. Null when the event reads back whole.',
+  })
+  readProblem!: string | null;
+
   @Field()
   prevHash!: string;
 

@@ -19,6 +19,7 @@ import { DatasetStatus, FieldType, MaskType, OpenType, Sensitivity, SharingType,
 export const DATASET_CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{1,63}$/;
 export const DATASET_CODE_MESSAGE = 'must be 2-64 letters, digits, dashes or underscores, e.g. AMR-ENT-REG';
 export const FIELD_NAME = /^[a-z][a-zA-Z0-9_]{0,62}$/;
+export const FIELD_NAME_MESSAGE = 'must start with a lower-case letter and hold only letters, digits and _, at most 63 characters, e.g. creditCode';
 export const API_NAME = /^[a-z][a-zA-Z0-9]{1,62}$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -225,7 +226,7 @@ export class DatasetEdge {
 @InputType()
 export class FieldInput {
   @Field({ description: 'Machine name, [a-z][a-zA-Z0-9_]*: the column.' })
-  @Matches(FIELD_NAME, { message: 'must start with a lower-case letter and hold only letters, digits and _, at most 63 characters, e.g. creditCode' })
+  @Matches(FIELD_NAME, { message: FIELD_NAME_MESSAGE })
   name!: string;
 
   @Field({ description: '信息项名称, e.g. 统一社会信用代码' })

@@ -6,6 +6,8 @@ export {
   DatasetFieldDto,
   DatasetFilter,
   DatasetVersionDto,
+  FIELD_NAME,
+  FIELD_NAME_MESSAGE,
   FieldInput,
   RegisterDatasetInput,
   UpdateDatasetInput,

@@ -62,3 +62,25 @@ export const forbidden = (message = 'You are not allowed to do this'): CausewayE
 export const unauthenticated = (message: string): CausewayError => new CausewayError(ErrorCode.UNAUTHENTICATED, message);
 
 export const conflict = (message: string): CausewayError => new CausewayError(ErrorCode.CONFLICT, message);
+
+/** How much of a value the caller sent an error message may repeat. */
+export const ECHO_LIMIT = 64;
+const LONG_QUOTE = new RegExp(`"((?:[^"\\\\]|\\\\.){${ECHO_LIMIT + 1},})"`, 'gu');
+const LONG_WORD = new RegExp(`\\S{${ECHO_LIMIT + 1},}`, 'gu');
+const MESSAGE_LIMIT = 1_000;
+
+const prefix = (text: string): string => `${[...text].slice(0, ECHO_LIMIT).join('')}…`;
+
+/**
+ * A message that repeats at most a short prefix of anything the caller sent: every quoted value
+ * and every run of non-space characters longer than ECHO_LIMIT is cut to ECHO_LIMIT and ended
+ * with …, and the whole message to 1,000 characters. Applied to every error that leaves (and
+ * every reason the audit trail keeps), whoever wrote it.
+ */
+export function clipEchoes(message: string): string {
+  const words = message.replace(LONG_WORD, prefix);
+  // Bounded before the quote pattern, which rescans from every unclosed quote.
+  const bounded = words.length > 4 * MESSAGE_LIMIT ? words.slice(0, 4 * MESSAGE_LIMIT) : words;
+  const clipped = bounded.replace(LONG_QUOTE, (_quoted, inner: string) => `"${prefix(inner)}"`);
+  return clipped.length <= MESSAGE_LIMIT ? clipped : `${clipped.slice(0, MESSAGE_LIMIT)}…`;
+}

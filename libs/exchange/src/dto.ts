@@ -1,6 +1,8 @@
+import { Injectable, type PipeTransform } from '@nestjs/common';
 import { Field, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { PageInfo } from '@causeway/core';
-import { IsEnum, IsOptional, Length } from 'class-validator';
+import { FIELD_NAME, FIELD_NAME_MESSAGE } from '@causeway/catalogue';
+import { badInput, PageInfo } from '@causeway/core';
+import { IsEnum, IsOptional, Matches } from 'class-validator';
 import { GraphQLJSON } from 'graphql-scalars';
 
 export enum SortDirection {
@@ -18,10 +20,34 @@ export enum MetricFunction {
 }
 registerEnumType(MetricFunction, { name: 'MetricFunction', description: 'COUNT without a field counts rows.' });
 
+/** How many field names one query may list. */
+export const FIELD_LIST_LIMITS = { fields: 500, groupBy: 10 } as const;
+
+/**
+ * Checks a list of field names (records' `fields`, aggregate's `groupBy`) before the query runs,
+ * so that what the audit event keeps of them is bounded: at most `max` names, each a machine name
+ * as the catalogue defines them. The error names the entry and never echoes it.
+ */
+@Injectable()
+export class FieldNamesPipe implements PipeTransform<unknown, unknown> {
+  constructor(private readonly argument: keyof typeof FIELD_LIST_LIMITS) {}
+
+  transform(value: unknown): unknown {
+    if (value === null || value === undefined) return value;
+    const max = FIELD_LIST_LIMITS[this.argument];
+    if (!Array.isArray(value)) throw badInput(this.argument, 'must be a list of field names');
+    if (value.length > max) throw badInput(this.argument, `may name at most ${max} fields (${value.length} given)`);
+    value.forEach((name: unknown, index) => {
+      if (typeof name !== 'string' || !FIELD_NAME.test(name)) throw badInput(`${this.argument}[${index}]`, FIELD_NAME_MESSAGE);
+    });
+    return value;
+  }
+}
+
 @InputType()
 export class RecordOrder {
   @Field()
-  @Length(1, 63)
+  @Matches(FIELD_NAME, { message: FIELD_NAME_MESSAGE })
   field!: string;
 
   @Field(() => SortDirection, { nullable: true, defaultValue: SortDirection.ASC })
@@ -38,7 +64,7 @@ export class MetricInput {
 
   @Field({ nullable: true, description: 'The field; omit with COUNT to count rows.' })
   @IsOptional()
-  @Length(1, 63)
+  @Matches(FIELD_NAME, { message: FIELD_NAME_MESSAGE })
   field?: string;
 }
 

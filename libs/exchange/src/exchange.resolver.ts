@@ -2,7 +2,7 @@ import { Args, Info, Int, Query, Resolver } from '@nestjs/graphql';
 import { Authenticated, Ctx, DEFAULT_PAGE_SIZE, type RequestContext } from '@causeway/core';
 import type { GraphQLResolveInfo } from 'graphql';
 import { GraphQLJSON } from 'graphql-scalars';
-import { AggregateResult, MetricInput, RecordConnection, RecordOrder } from './dto.js';
+import { AggregateResult, FieldNamesPipe, MetricInput, RecordConnection, RecordOrder } from './dto.js';
 import { ExchangeService } from './exchange.service.js';
 import { wantsTotalCount } from './selection.js';
 
@@ -24,7 +24,7 @@ export class ExchangeResolver {
     @Ctx() ctx: RequestContext,
     @Info() info: GraphQLResolveInfo,
     @Args('dataset') dataset: string,
-    @Args('fields', { type: () => [String] }) fields: string[],
+    @Args('fields', { type: () => [String] }, new FieldNamesPipe('fields')) fields: string[],
     @Args('where', { type: () => GraphQLJSON, nullable: true }) where?: unknown,
     @Args('orderBy', { type: () => [RecordOrder], nullable: true }) orderBy?: RecordOrder[],
     @Args('first', { type: () => Int, nullable: true, defaultValue: DEFAULT_PAGE_SIZE, description: 'At most 1000.' }) first?: number | null,
@@ -42,7 +42,7 @@ export class ExchangeResolver {
   aggregate(
     @Ctx() ctx: RequestContext,
     @Args('dataset') dataset: string,
-    @Args('groupBy', { type: () => [String], nullable: true }) groupBy?: string[],
+    @Args('groupBy', { type: () => [String], nullable: true }, new FieldNamesPipe('groupBy')) groupBy?: string[],
     @Args('metrics', { type: () => [MetricInput], nullable: true }) metrics?: MetricInput[],
     @Args('where', { type: () => GraphQLJSON, nullable: true }) where?: unknown,
   ): Promise<AggregateResult> {

@@ -16,6 +16,7 @@ import { DepartmentsService } from '@causeway/identity';
 import { normaliseValue, openFieldsOf, parseWhere, PolicyService, toWhereJson, type FieldTypes, type PolicyDataset, type ReadPlan, type Scalar } from '@causeway/policy';
 import { createCipheriv, createDecipheriv, createHash, createHmac } from 'node:crypto';
 import { DataPool } from './data-pool.js';
+import { FIELD_LIST_LIMITS } from './dto.js';
 import { maskValue, type MaskContext } from './masks.js';
 import { aggregateStatement, checkMetrics, recordsStatement, type KeysetPosition, type Metric, type MetricFn, type OrderKey, type SortDirection } from './statement.js';
 
@@ -63,9 +64,9 @@ export interface AggregateAnswer {
   minGroupSize: number;
 }
 
-const MAX_FIELDS = 500;
+const MAX_FIELDS = FIELD_LIST_LIMITS.fields;
 const MAX_ORDER_KEYS = 5;
-const MAX_GROUP_BY = 10;
+const MAX_GROUP_BY = FIELD_LIST_LIMITS.groupBy;
 const MAX_METRICS = 20;
 const MAX_GROUPS = 10_000;
 

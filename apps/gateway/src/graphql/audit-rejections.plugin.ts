@@ -1,6 +1,8 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Logger } from '@nestjs/common';
-import type { RequestWithContext } from '@causeway/core';
+import { clipEchoes, ErrorCode, type RequestWithContext } from '@causeway/core';
+import { GraphQLError } from 'graphql';
+import { TOO_MANY_TOKENS } from './format-error.js';
 import type { AuthGuard } from '@causeway/identity';
 
 const logger = new Logger('AuditRejections');
@@ -22,8 +24,11 @@ export function auditRejectionsPlugin(guard: AuthGuard): ApolloServerPlugin<{ re
         async didEncounterErrors({ errors, contextValue, request }) {
           if (executed || !contextValue?.req) return;
           const first = errors[0];
-          const code = typeof first?.extensions?.code === 'string' ? first.extensions.code : 'GRAPHQL_VALIDATION_FAILED';
-          const reason = `${code}: ${first?.message ?? 'refused'}`.slice(0, 500);
+          // An operation over the limits carries QUERY_TOO_COMPLEX on the error Apollo wrapped.
+          const codes = [first?.originalError instanceof GraphQLError ? first.originalError.extensions?.code : undefined, first?.extensions?.code];
+          const tooComplex = codes.includes(ErrorCode.QUERY_TOO_COMPLEX) || TOO_MANY_TOKENS.test(first?.message ?? '');
+          const code = tooComplex ? ErrorCode.QUERY_TOO_COMPLEX : typeof codes[1] === 'string' ? codes[1] : 'GRAPHQL_VALIDATION_FAILED';
+          const reason = clipEchoes(`${code}: ${first?.message ?? 'refused'}`).slice(0, 500);
           try {
             await guard.recordRefusal(contextValue.req, `graphql.rejected${request.operationName ? `.${request.operationName.slice(0, 100)}` : ''}`, reason);
           } catch (error) {

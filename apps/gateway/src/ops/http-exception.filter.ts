@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { CausewayError, ErrorCode, httpStatusOf, REQUEST_CONTEXT_KEY, type RequestWithContext } from '@causeway/core';
+import { CausewayError, clipEchoes, ErrorCode, httpStatusOf, REQUEST_CONTEXT_KEY, type RequestWithContext } from '@causeway/core';
 import type { FastifyReply } from 'fastify';
 
 /**
@@ -16,14 +16,14 @@ export class HttpErrorFilter implements ExceptionFilter {
     const request = host.switchToHttp().getRequest<RequestWithContext>();
     const requestId = request[REQUEST_CONTEXT_KEY]?.requestId;
     if (exception instanceof CausewayError) {
-      return reply.status(httpStatusOf(exception.code)).send({ error: { code: exception.code, message: exception.message, ...exception.extensions, requestId } });
+      return reply.status(httpStatusOf(exception.code)).send({ error: { code: exception.code, message: clipEchoes(exception.message), ...exception.extensions, requestId } });
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const body = exception.getResponse();
       const message = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? exception.message);
       if (status < 500) {
-        return reply.status(status).send({ error: { code: status === 404 ? ErrorCode.NOT_FOUND : ErrorCode.BAD_USER_INPUT, message: Array.isArray(message) ? message.join('; ') : String(message), requestId } });
+        return reply.status(status).send({ error: { code: status === 404 ? ErrorCode.NOT_FOUND : ErrorCode.BAD_USER_INPUT, message: clipEchoes(Array.isArray(message) ? message.join('; ') : String(message)), requestId } });
       }
     }
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
