@@ -432,4 +432,14 @@ describe('hostile input: every client mistake is a 4xx naming the argument, neve
       error: { __type: 'Validation Error', id: [expect.stringMatching(/NUL/)] },
     });
   });
+
+  it('REST: a CKAN lookup of a 5,000-character id is a 404 that repeats only a short prefix of it', async () => {
+    const sent = 'r'.repeat(5_000);
+    for (const url of [`/api/3/action/datastore_search?resource_id=${sent}`, `/api/3/action/package_show?id=${sent}`]) {
+      const response = await gateway.http('GET', url);
+      expect(response.status).toBe(404);
+      expect(response.json()).toMatchObject({ success: false, error: { __type: 'Not Found Error' } });
+      expect(response.body).not.toContain('r'.repeat(100));
+    }
+  });
 });

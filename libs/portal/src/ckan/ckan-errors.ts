@@ -2,7 +2,7 @@
  * The errors of CKAN's Action API, with the status codes and bodies CKAN itself answers
  * (ckan/views/api.py), so that ckanapi and harvesters turn them back into the same exceptions.
  */
-import { CausewayError, ErrorCode } from '@causeway/core';
+import { CausewayError, clipEchoes, ErrorCode } from '@causeway/core';
 
 export type CkanErrorKind = 'NOT_FOUND' | 'VALIDATION' | 'AUTHORIZATION' | 'SEARCH_QUERY' | 'SEARCH' | 'BAD_REQUEST' | 'REQUEST_DATA' | 'RATE_LIMITED' | 'UNAVAILABLE' | 'INTERNAL';
 
@@ -21,7 +21,8 @@ export class CkanError extends Error {
     message: string,
     readonly errors: CkanValidationErrors = {},
   ) {
-    super(message);
+    // Whatever a caller sent comes back as a short prefix at most (a 5,000-character id in a 404).
+    super(clipEchoes(message));
     this.name = 'CkanError';
   }
 
