@@ -7,6 +7,7 @@ import type { DataSource } from 'typeorm';
 import { grant } from './support/exchange-fixtures.js';
 import { TestGateway } from './support/gateway.js';
 import { loadVersion } from './support/versions.js';
+import { random } from '../apps/gateway/src/seed/synthetic.js';
 
 /**
  * The canary property: every cell holds a unique, recognisable value. For many random
@@ -21,18 +22,6 @@ const CONSUMERS = 10;
 const QUERIES_PER_CONSUMER = 16;
 const shapePick = random(SEED ^ 0x5eed);
 const DISTRICTS = ['QD1', 'QD2', 'QD3'];
-
-/** mulberry32: small, seedable, good enough to pick test cases. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FIELDS: FieldInput[] = [
   { name: 'code', title: '编码', type: FieldType.STRING, isKey: true, nullable: false, sensitivity: Sensitivity.PUBLIC },

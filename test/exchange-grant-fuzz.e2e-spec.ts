@@ -10,6 +10,7 @@ import type { DataSource } from 'typeorm';
 import { grant } from './support/exchange-fixtures.js';
 import { TestGateway } from './support/gateway.js';
 import { loadVersion } from './support/versions.js';
+import { random } from '../apps/gateway/src/seed/synthetic.js';
 
 /**
  * Policy fuzzing, reproduced and kept: seeded random grants (changed between rounds, as a
@@ -24,17 +25,6 @@ const SEED = Number(process.env.GRANT_FUZZ_SEED ?? 20261207);
 const ROUNDS = 30;
 const QUERIES_PER_ROUND = 10;
 const ROWS = 40;
-
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FIELDS: FieldInput[] = [
   { name: 'k', title: '键', type: FieldType.STRING, isKey: true, nullable: false, sensitivity: Sensitivity.PUBLIC },

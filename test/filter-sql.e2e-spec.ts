@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { FieldType } from '@causeway/catalogue';
 import { compileCondition, evaluate, parseWhere, SqlParams, type FieldTypes } from '@causeway/policy';
 import pg from 'pg';
+import { random } from '../apps/gateway/src/seed/synthetic.js';
 
 /**
  * The filter compiler against PostgreSQL itself: for many random filters (every comparison,
@@ -18,17 +19,6 @@ const FIELDS: FieldTypes = new Map([
   ['day', FieldType.DATE],
   ['at', FieldType.DATETIME],
 ]);
-
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = random(SEED);
 const one = <T>(items: readonly T[]): T => items[Math.floor(pick() * items.length)]!;
