@@ -3,6 +3,7 @@ import { CatalogueService, FieldType, OpenType, Sensitivity, SharingType, Update
 import { Role } from '@causeway/core';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import pg from 'pg';
 import { TestGateway } from './support/gateway.js';
 
 const dataset = (code: string): RegisterDatasetInput => ({
@@ -133,4 +134,68 @@ describe('ingest: a body that stops arriving', () => {
     expect(next.status).toBe(201);
     expect(next.json()).toMatchObject({ version: 2, current: true });
   }, 120_000);
+});
+
+describe('ingest: one connection per upload', () => {
+  const CODES = ['UP-ONE-A', 'UP-ONE-B', 'UP-ONE-C'];
+  let gateway: TestGateway;
+  let steward: string;
+  let base: string;
+
+  beforeAll(async () => {
+    // As many uploads load at once as the main pool has connections: an upload that needed a
+    // second connection while holding its first would wait for ever (then fail after 5 s).
+    gateway = await withEnv({ DATABASE_POOL_SIZE: String(CODES.length), INGEST_MAX_CONCURRENT: String(CODES.length) }, () => TestGateway.start());
+    for (const code of CODES) await gateway.dataset('DG-AMR', dataset(code));
+    steward = await gateway.person('DG-AMR', 'steward@amr.test', [Role.STEWARD]);
+    await gateway.app.listen({ port: 0, host: '127.0.0.1' });
+    base = `http://127.0.0.1:${(gateway.app.getHttpServer().address() as AddressInfo).port}`;
+  }, 120_000);
+  afterAll(() => gateway.close());
+
+  it('uploads that hold every connection of the pool at once all finish: none needs a second connection', async () => {
+    const uploads = CODES.map((code, index) => {
+      const request = http.request(`${base}/api/v1/datasets/${code}/versions?publish=true`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${steward}`, 'content-type': 'text/csv' },
+      });
+      const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
+        request.on('response', (response) => {
+          let text = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => (text += chunk));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+        });
+        request.on('error', reject);
+      });
+      const csv = csvOf(index, 2_000);
+      request.write(csv.slice(0, 1_000));
+      return { request, answer, rest: csv.slice(1_000) };
+    });
+
+    // Every upload is in the middle of its COPY, on its own connection of the main pool.
+    const watcher = new pg.Client({ connectionString: gateway.databaseUrl });
+    await watcher.connect();
+    try {
+      const deadline = Date.now() + 60_000;
+      let copying = 0;
+      while (copying < CODES.length && Date.now() < deadline) {
+        const { rows } = await watcher.query<{ n: number }>(
+          `select count(*)::int as n from pg_stat_activity where application_name = 'causeway' and state = 'active' and query ilike 'copy %'`,
+        );
+        copying = rows[0]!.n;
+        if (copying < CODES.length) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(copying).toBe(CODES.length);
+    } finally {
+      await watcher.end();
+    }
+
+    for (const upload of uploads) upload.request.end(upload.rest);
+    for (const upload of uploads) {
+      const { status, body } = await upload.answer;
+      expect(status).toBe(201);
+      expect(JSON.parse(body)).toMatchObject({ version: 1, rowCount: 2_000, current: true });
+    }
+  }, 180_000);
 });
