@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Role } from '@causeway/core';
 import { EmbeddedPostgres } from '@causeway/database';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
@@ -13,6 +14,9 @@ import { publishGeneratedRows, simpleOpen } from './support/portal-fixtures.js';
 // database connection) open while the server stops.
 const ROWS = 150_000;
 const CODE = 'RESTART-OPEN';
+const UPLOAD_CODE = 'RESTART-UP';
+
+const csvOf = (seed: string, rows: number): string => `itemNo,value\n${Array.from({ length: rows }, (_, index) => `${seed}-${index},值${index}`).join('\n')}\n`;
 
 interface Answer {
   status: number;
@@ -50,6 +54,7 @@ describe('database restart', () => {
   let gateway: TestGateway;
   let base: string;
   let key: string;
+  let steward: string;
   const missed: unknown[] = [];
   const record = (error: unknown) => missed.push(error);
 
@@ -79,6 +84,35 @@ describe('database restart', () => {
       await client.end();
     }
   };
+  /** An upload that has sent `partial` and waits to send the rest: its COPY holds a connection. */
+  const startUpload = (partial: string): Promise<Answer> =>
+    new Promise((resolve, reject) => {
+      const outgoing = http.request(`${base}/api/v1/datasets/${UPLOAD_CODE}/versions?publish=true`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${steward}`, 'content-type': 'text/csv' },
+      });
+      outgoing.on('response', (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => {
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body: text });
+          outgoing.destroy();
+        });
+      });
+      outgoing.on('error', reject);
+      outgoing.write(partial);
+    });
+  const copying = async (): Promise<true | string> => {
+    const client = new pg.Client({ connectionString: gateway.databaseUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where application_name = 'causeway' and query ilike 'copy %'`);
+      return rows[0]!.n > 0 || 'no COPY yet';
+    } finally {
+      await client.end();
+    }
+  };
   const CATALOGUE_QUERY = '{ datasets(first: 5) { totalCount nodes { code } } }';
 
   beforeAll(async () => {
@@ -93,6 +127,8 @@ describe('database restart', () => {
     await gateway.dataset('DG-AMR', simpleOpen(CODE, '重启测试数据集'));
     await publishGeneratedRows(gateway, 'DG-AMR', CODE, ROWS);
     key = await gateway.client('DG-USE', 'restart-consumer');
+    await gateway.dataset('DG-AMR', simpleOpen(UPLOAD_CODE, '重启上传数据集'));
+    steward = await gateway.person('DG-AMR', 'steward@restart.test', [Role.STEWARD]);
     await gateway.app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(gateway.app.getHttpServer().address() as AddressInfo).port}`;
   }, 180_000);
@@ -105,10 +141,10 @@ describe('database restart', () => {
     process.off('unhandledRejection', record);
   }, 60_000);
 
-  it.each(['fast', 'immediate'] as const)('a PostgreSQL restart (%s shutdown) with a download in flight does not kill the gateway: 503 / SERVICE_UNAVAILABLE while away, recovery without a restart', async (mode) => {
+  it.each(['fast', 'immediate'] as const)('a PostgreSQL restart (%s shutdown) with a download and an upload in flight does not kill the gateway: 503 / SERVICE_UNAVAILABLE while away, recovery without a restart', async (mode) => {
     await eventually('the gateway answers', async () => {
       const { answer } = await gql(CATALOGUE_QUERY);
-      return answer.data?.datasets?.totalCount === 1 || JSON.stringify(answer);
+      return (answer.data?.datasets?.totalCount ?? 0) >= 1 || JSON.stringify(answer);
     });
 
     // A download that has started and then stops reading: its export cursor holds a connection.
@@ -129,6 +165,9 @@ describe('database restart', () => {
       paused.once('close', resolve);
       paused.once('error', () => resolve());
     });
+    // An upload in the middle of its COPY.
+    const upload = startUpload(csvOf(`${mode}-cut`, 2_000).slice(0, 2_000));
+    await eventually('the upload is copying', copying);
     // Queries in flight as the server goes away: each ends in an answer, never a 500.
     const inFlight = Array.from({ length: 6 }, () => gql(CATALOGUE_QUERY));
 
@@ -138,6 +177,11 @@ describe('database restart', () => {
       expect(status).toBeLessThan(500);
       for (const error of answer.errors ?? []) expect(['SERVICE_UNAVAILABLE', 'AUDIT_UNAVAILABLE']).toContain(error.extensions?.code);
     }
+    // The upload fails as the database went away: 503, nothing loaded (its transaction is gone).
+    const cut = await upload;
+    expect(cut.status).toBe(503);
+    expect(JSON.parse(cut.body)).toMatchObject({ error: { code: 'SERVICE_UNAVAILABLE' } });
+    expect(cut.headers['retry-after']).toBeDefined();
     // While the database is away: the process lives, says it is not ready, answers 503.
     await eventually('GraphQL answers SERVICE_UNAVAILABLE', async () => {
       const { answer } = await gql(CATALOGUE_QUERY);
@@ -174,6 +218,13 @@ describe('database restart', () => {
     expect(download.body.split('\n').filter(Boolean)).toHaveLength(ROWS + 1);
     // The audit writer writes again: the download after the restart is on record.
     expect(await downloadEvents()).toBeGreaterThan(eventsBefore);
+    // Uploads load again (the cut one left no lock behind).
+    const loaded = await request('POST', `/api/v1/datasets/${UPLOAD_CODE}/versions?publish=true`, csvOf(mode, 100), {
+      authorization: `Bearer ${steward}`,
+      'content-type': 'text/csv',
+    });
+    expect(loaded.status).toBe(201);
+    expect(JSON.parse(loaded.body)).toMatchObject({ rowCount: 100, current: true });
     expect(missed).toEqual([]);
   }, 240_000);
 });
