@@ -37,7 +37,7 @@ export interface IngestOptions {
   sheet?: string | null;
 }
 
-/** An upload whose bytes are opened only once the caller has been allowed to upload (multipart). */
+/** An upload whose bytes are opened only once it has its turn (multipart). */
 export interface UploadSource {
   stream: Readable;
   mediaType?: string | null;
