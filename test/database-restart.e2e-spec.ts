@@ -147,6 +147,10 @@ describe('database restart', () => {
       return (answer.data?.datasets?.totalCount ?? 0) >= 1 || JSON.stringify(answer);
     });
 
+    const shown = JSON.parse((await request('GET', `/api/3/action/package_show?id=${CODE}`)).body) as { result: { resources: { id: string }[] } };
+    const resourceId = shown.result.resources[0]!.id;
+    expect((await request('GET', `/api/3/action/datastore_search?resource_id=${resourceId}&limit=1`)).status).toBe(200);
+
     // A download that has started and then stops reading: its export cursor holds a connection.
     const paused = await new Promise<http.IncomingMessage>((resolve, reject) => {
       http
@@ -192,6 +196,11 @@ describe('database restart', () => {
     expect(graphql.answer.errors?.[0]?.message).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|terminated/);
     await eventually('a download answers 503', async () => {
       const { status, body } = await request('GET', `/open/datasets/${CODE}.csv`);
+      return status === 503 || `${status} ${body.slice(0, 200)}`;
+    });
+    // CKAN's Action API in CKAN's own error shape.
+    await eventually('CKAN answers 503', async () => {
+      const { status, body } = await request('GET', `/api/3/action/datastore_search?resource_id=${resourceId}&limit=1`);
       return status === 503 || `${status} ${body.slice(0, 200)}`;
     });
     await eventually('/health/ready says not ready', async () => {
