@@ -103,12 +103,13 @@ describe('database restart', () => {
       outgoing.on('error', reject);
       outgoing.write(partial);
     });
-  const copying = async (): Promise<true | string> => {
+  /** Whether a backend of this application is in the middle of something (a COPY, an open cursor's transaction). */
+  const busy = async (application: string, condition: string): Promise<true | string> => {
     const client = new pg.Client({ connectionString: gateway.databaseUrl });
     await client.connect();
     try {
-      const { rows } = await client.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where application_name = 'causeway' and query ilike 'copy %'`);
-      return rows[0]!.n > 0 || 'no COPY yet';
+      const { rows } = await client.query<{ state: string; query: string }>(`select state, query from pg_stat_activity where application_name = $1`, [application]);
+      return rows.some((row) => new RegExp(condition, 'i').test(`${row.state} ${row.query}`)) || JSON.stringify(rows);
     } finally {
       await client.end();
     }
@@ -171,7 +172,9 @@ describe('database restart', () => {
     });
     // An upload in the middle of its COPY.
     const upload = startUpload(csvOf(`${mode}-cut`, 2_000).slice(0, 2_000));
-    await eventually('the upload is copying', copying);
+    await eventually('the upload is copying', () => busy('causeway', '^active copy '));
+    // The paused download still holds its export connection, in its cursor's transaction.
+    await eventually('the download holds its connection', () => busy('causeway-portal-export', '^idle in transaction'));
     // Queries in flight as the server goes away: each ends in an answer, never a 500.
     const inFlight = Array.from({ length: 6 }, () => gql(CATALOGUE_QUERY));
 
