@@ -29,6 +29,7 @@ describe('isDatabaseUnavailable', () => {
     expect(answer).toBeInstanceOf(CausewayError);
     expect((answer as CausewayError).code).toBe(ErrorCode.SERVICE_UNAVAILABLE);
     expect((answer as CausewayError).message).not.toMatch(/127\.0\.0\.1|ECONNREFUSED/);
+    expect((asUnavailable(new Error('timeout exceeded when trying to connect')) as CausewayError).message).toMatch(/busy/);
     const other = new Error('boom');
     expect(asUnavailable(other)).toBe(other);
   });

@@ -42,16 +42,17 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return false;
 }
 
-/** The answer while the database is away: 503, retry shortly. */
-export function databaseUnavailable(): CausewayError {
-  return new CausewayError(ErrorCode.SERVICE_UNAVAILABLE, 'The database is unavailable at the moment; retry shortly', {
-    retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
-  });
+/** The answer while the database is away (or every connection stays busy): 503, retry shortly. */
+export function databaseUnavailable(why: 'away' | 'busy' = 'away'): CausewayError {
+  const message = why === 'busy' ? 'Every database connection of the gateway is busy; retry shortly' : 'The database is unavailable at the moment; retry shortly';
+  return new CausewayError(ErrorCode.SERVICE_UNAVAILABLE, message, { retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS });
 }
 
 /** The error to answer for `error`: SERVICE_UNAVAILABLE when the database is away, else the error itself. */
 export function asUnavailable(error: unknown): unknown {
-  return isDatabaseUnavailable(error) && !(error instanceof CausewayError) ? databaseUnavailable() : error;
+  if (!isDatabaseUnavailable(error) || error instanceof CausewayError) return error;
+  // A pool that waited in vain for a free connection: the database may well be up, but saturated.
+  return databaseUnavailable(/timeout exceeded when trying to connect/i.test((error as Error).message ?? '') ? 'busy' : 'away');
 }
 
 /**
