@@ -126,6 +126,17 @@ describe('ingest: a body that stops arriving', () => {
       expect(await catalogue.versions(after.id, null)).toHaveLength(1);
     }
 
+    // No transaction is left open on the main pool.
+    const watcher = new pg.Client({ connectionString: gateway.databaseUrl });
+    await watcher.connect();
+    try {
+      const { rows } = await watcher.query<{ n: number }>(
+        `select count(*)::int as n from pg_stat_activity where application_name = 'causeway' and state like 'idle in transaction%'`,
+      );
+      expect(rows[0]!.n).toBe(0);
+    } finally {
+      await watcher.end();
+    }
     // The lock is free: the next upload to the same dataset goes through.
     const next = await gateway.http('POST', '/api/v1/datasets/UP-STALL/versions?publish=true', {
       headers: { authorization: `Bearer ${steward}`, 'content-type': 'text/csv' },
