@@ -46,7 +46,7 @@ describe('GraphQL rate limits: anonymous per address, authenticated per key', ()
   let db: DataSource;
 
   beforeAll(async () => {
-    gateway = await TestGateway.start({ RATE_LIMIT_ANONYMOUS: String(ANONYMOUS_LIMIT), RATE_LIMIT_AUTHENTICATED: String(KEY_LIMIT) });
+    gateway = await TestGateway.start({ env: { RATE_LIMIT_ANONYMOUS: String(ANONYMOUS_LIMIT), RATE_LIMIT_AUTHENTICATED: String(KEY_LIMIT) } });
     key = await gateway.client('DG-TAX', 'tax-system');
     db = gateway.app.get<DataSource>(getDataSourceToken() as string);
   });
@@ -101,8 +101,8 @@ if (!redisUp) process.stderr.write(`\n[graphql-rate-limit] SKIPPED the shared-co
 
   beforeAll(async () => {
     const env = { REDIS_URL, RATE_LIMIT_ANONYMOUS: String(ANONYMOUS_LIMIT), LOGIN_MAX_FAILURES: '2' };
-    first = await TestGateway.start(env);
-    second = await TestGateway.start(env);
+    first = await TestGateway.start({ env });
+    second = await TestGateway.start({ env });
   });
   afterAll(async () => {
     await first?.close();

@@ -31,9 +31,11 @@ describe('login: throttled per account and per address, and no cheaper for unkno
 
   beforeAll(async () => {
     gateway = await TestGateway.start({
-      LOGIN_MAX_FAILURES: String(MAX_FAILURES),
-      LOGIN_MAX_FAILURES_PER_IP: String(MAX_FAILURES_PER_IP),
-      LOGIN_LOCKOUT_SECONDS: String(LOCKOUT_SECONDS),
+      env: {
+        LOGIN_MAX_FAILURES: String(MAX_FAILURES),
+        LOGIN_MAX_FAILURES_PER_IP: String(MAX_FAILURES_PER_IP),
+        LOGIN_LOCKOUT_SECONDS: String(LOCKOUT_SECONDS),
+      },
     });
     const limits = gateway.get(RateLimitStore);
     if (!(limits instanceof MemoryRateLimitStore)) throw new Error('these tests move the in-memory store’s clock: run them without REDIS_URL');

@@ -17,7 +17,7 @@ describe('start-up seeding: the demo city with its published passwords only when
   });
 
   it('a production gateway on an empty database seeds no demo city and no demo admin, and says how to create the first admin', async () => {
-    gateway = await TestGateway.start(PRODUCTION);
+    gateway = await TestGateway.start({ env: PRODUCTION });
     const outcome = await gateway.get(StartupDataService).prepare();
     expect(outcome).toEqual({ demoSeeded: false, firstAdmin: null, adminMissing: true });
     expect(await gateway.get(DepartmentsService).all()).toEqual([]);
@@ -27,7 +27,7 @@ describe('start-up seeding: the demo city with its published passwords only when
   });
 
   it('a production gateway with ADMIN_EMAIL creates the first administrator once, with a one-time random password', async () => {
-    gateway = await TestGateway.start({ ...PRODUCTION, ADMIN_EMAIL: 'first.admin@data.gz.gov.cn' });
+    gateway = await TestGateway.start({ env: { ...PRODUCTION, ADMIN_EMAIL: 'first.admin@data.gz.gov.cn' } });
     const startup = gateway.get(StartupDataService);
     const outcome = await startup.prepare();
     expect(outcome.demoSeeded).toBe(false);
@@ -44,14 +44,14 @@ describe('start-up seeding: the demo city with its published passwords only when
   });
 
   it('ADMIN_EMAIL naming a person who is not an ADMIN creates no one and does not stop the start', async () => {
-    gateway = await TestGateway.start({ ...PRODUCTION, ADMIN_EMAIL: 'steward@data.gz.gov.cn' });
+    gateway = await TestGateway.start({ env: { ...PRODUCTION, ADMIN_EMAIL: 'steward@data.gz.gov.cn' } });
     await gateway.department('DG-AMR');
     await gateway.get(UsersService).create(null, { department: 'DG-AMR', email: 'steward@data.gz.gov.cn', displayName: 'steward', roles: [Role.STEWARD], password: 'a long enough passphrase' });
     expect(await gateway.get(StartupDataService).prepare()).toEqual({ demoSeeded: false, firstAdmin: null, adminMissing: true });
   });
 
   it('CAUSEWAY_DEMO=true seeds the demo city in production when asked explicitly', async () => {
-    gateway = await TestGateway.start({ ...PRODUCTION, CAUSEWAY_DEMO: 'true' });
+    gateway = await TestGateway.start({ env: { ...PRODUCTION, CAUSEWAY_DEMO: 'true' } });
     const outcome = await gateway.get(StartupDataService).prepare();
     expect(outcome).toEqual({ demoSeeded: true, firstAdmin: null, adminMissing: false });
     const demoLogin = await gateway.gql<{ login: { user: { roles: string[] } } }>(LOGIN, { input: { email: 'admin@causeway.demo', password: DEMO_PASSWORD } });

@@ -28,9 +28,13 @@ export class TestGateway {
     readonly dataDir: string,
   ) {}
 
-  /** `env` adds or overrides environment variables for this gateway's start only (e.g. NODE_ENV=production). */
-  static async start(env: Record<string, string> = {}): Promise<TestGateway> {
-    const serverUrl = process.env.CAUSEWAY_TEST_SERVER_URL;
+  /**
+   * `serverUrl`: the PostgreSQL server to make the database on (default the run's shared one);
+   * `env` adds or overrides environment variables for this gateway's start only (e.g. NODE_ENV=production).
+   */
+  static async start(options: { serverUrl?: string; env?: Record<string, string> } = {}): Promise<TestGateway> {
+    const env = options.env ?? {};
+    const serverUrl = options.serverUrl ?? process.env.CAUSEWAY_TEST_SERVER_URL;
     if (!serverUrl) throw new Error('CAUSEWAY_TEST_SERVER_URL is not set: run the e2e tests through jest (test/global-setup.ts)');
     const database = `causeway_test_${process.env.JEST_WORKER_ID ?? '0'}_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6).toString(36)}`;
     const admin = new pg.Client({ connectionString: serverUrl });

@@ -5,7 +5,23 @@ import { createGateway } from './bootstrap.js';
 import { DemoSeeder } from './seed/demo-seeder.js';
 import { StartupDataService } from './seed/startup-data.js';
 
+/**
+ * Every error has a handler where it arises (pools, held clients, streams); these two only make a
+ * miss visible. A rejection nobody awaited is logged and the gateway serves on. An uncaught
+ * exception leaves the process in a state nobody knows: it is logged and the process exits, for
+ * the orchestrator to restart it.
+ */
+function watchForMissedErrors(): void {
+  const describe = (error: unknown) => (error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.on('unhandledRejection', (reason) => process.stderr.write(`unhandled rejection (a bug: please report it): ${describe(reason)}\n`));
+  process.on('uncaughtException', (error) => {
+    process.stderr.write(`uncaught exception, exiting (a bug: please report it): ${describe(error)}\n`);
+    process.exit(1);
+  });
+}
+
 async function main(): Promise<void> {
+  watchForMissedErrors();
   loadConfig();
   const app = await createGateway();
   const config = app.get(CausewayConfig);

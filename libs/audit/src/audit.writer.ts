@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { CausewayError, ErrorCode } from '@causeway/core';
+import { DATABASE_RETRY_AFTER_SECONDS, guardClient, isDatabaseUnavailable } from '@causeway/database';
 import pg from 'pg';
 import { chainRecords } from './canonical.js';
 import { AuditMetrics } from './audit.metrics.js';
@@ -55,6 +56,12 @@ export interface AuditWriterStatus {
 
 const unavailable = (why: string): CausewayError =>
   new CausewayError(ErrorCode.AUDIT_UNAVAILABLE, `The audit trail cannot record this exchange (${why}); nothing was served. Try again shortly.`);
+
+/** The write failed because the database is away: the whole service is, not only the audit trail. */
+const databaseAway = (): CausewayError =>
+  new CausewayError(ErrorCode.SERVICE_UNAVAILABLE, 'The database is unavailable at the moment, so the audit trail cannot record this exchange; nothing was served. Retry shortly.', {
+    retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
+  });
 
 /** Column order of the insert; names are the table's. */
 function rowOf(event: ChainedAuditRecord): Record<string, unknown> {
@@ -219,13 +226,21 @@ export class AuditWriter {
   /** Runs a statement on the writer's own pool, as the writer role (health, checkpoints). */
   async withClient<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // The database going away while this client is held must fail the statement, not the process.
+    let broken: Error | undefined;
+    const unguard = guardClient(client, (error) => {
+      broken = error;
+      this.logger.warn(`audit connection failed: ${error.message}`);
+    });
     try {
       await this.prepare(client);
       const result = await work(client);
-      client.release();
+      unguard();
+      client.release(broken);
       return result;
     } catch (error) {
       // A connection that failed mid-statement is not reused.
+      unguard();
       client.release(error as Error);
       throw error;
     }
@@ -268,7 +283,7 @@ export class AuditWriter {
         this.lastError = (error as Error).message;
         this.logger.error(`audit batch of ${batch.length} not written: ${(error as Error).message}`);
         this.metrics.failures.inc({ cause: 'write' }, batch.length);
-        const refusal = unavailable('the audit store refused the write');
+        const refusal = isDatabaseUnavailable(error) ? databaseAway() : unavailable('the audit store refused the write');
         batch.forEach((pending) => pending.reject(refusal));
       } finally {
         this.writing = 0;

@@ -189,7 +189,8 @@ export class CatalogueService {
    * resolved the old version's table finishes on it.
    */
   async publishVersion(ctx: RequestContext, code: string, version: number, manager?: EntityManager): Promise<DatasetDto> {
-    const dataset = await this.editable(ctx, code);
+    // Inside a caller's transaction every read goes through it: an upload holds one connection, never two.
+    const dataset = await this.editable(ctx, code, manager);
     if (dataset.status === DatasetStatus.RETIRED) throw badInput('dataset', `${code} is retired; versions of a retired dataset cannot be published`);
     const work = async (tx: EntityManager) => {
       // Serialised with uploads and dropVersion: a version being dropped is never made current.
@@ -213,7 +214,7 @@ export class CatalogueService {
     if (manager) await work(manager);
     else await this.db.transaction(work);
     this.changes.next({ datasetId: dataset.id, code, action: 'VERSION_PUBLISHED' });
-    return this.require(code);
+    return this.require(code, manager);
   }
 
   /**
@@ -246,12 +247,12 @@ export class CatalogueService {
    * The caller creates and fills the table, then calls recordVersion in the same transaction.
    */
   async beginVersion(tx: EntityManager, ctx: RequestContext, code: string): Promise<{ dataset: DatasetDto; version: number; tableName: string }> {
-    const dataset = await this.editable(ctx, code);
+    const dataset = await this.editable(ctx, code, tx);
     if (dataset.status === DatasetStatus.RETIRED) throw badInput('dataset', `${code} is retired; it takes no new versions`);
     await tx.query('select id from dataset where id = $1 for update', [dataset.id]);
     const [{ next }] = (await tx.query('select coalesce(max(version), 0) + 1 as next from dataset_version where dataset_id = $1', [dataset.id])) as { next: number }[];
     const version = Number(next);
-    return { dataset: (await this.toDtos([dataset]))[0]!, version, tableName: versionTableName(dataset.id, version) };
+    return { dataset: (await this.toDtos([dataset], tx))[0]!, version, tableName: versionTableName(dataset.id, version) };
   }
 
   /** Records a loaded version (see beginVersion); it becomes current only when published. */
@@ -269,16 +270,16 @@ export class CatalogueService {
   }
 
   /** A live (not dropped) version of the dataset with this checksum, if any. */
-  async versionByChecksum(datasetId: string, checksum: string): Promise<DatasetVersionDto | null> {
-    const dataset = await this.db.getRepository(DatasetEntity).findOne({ where: { id: datasetId } });
-    const rows = await this.db.getRepository(DatasetVersionEntity).find({ where: { datasetId, checksum } });
+  async versionByChecksum(datasetId: string, checksum: string, manager: EntityManager = this.db.manager): Promise<DatasetVersionDto | null> {
+    const dataset = await manager.getRepository(DatasetEntity).findOne({ where: { id: datasetId } });
+    const rows = await manager.getRepository(DatasetVersionEntity).find({ where: { datasetId, checksum } });
     const live = rows.find((row) => !row.droppedAt);
     return live ? this.versionDto(live, dataset?.currentVersionId ?? null) : null;
   }
 
   /** The structural fields of a version (the columns of its table). */
-  async versionFields(versionId: string): Promise<{ tableName: string; version: number; fields: VersionFieldSnapshot[] } | null> {
-    const row = await this.db.getRepository(DatasetVersionEntity).findOne({ where: { id: versionId } });
+  async versionFields(versionId: string, manager: EntityManager = this.db.manager): Promise<{ tableName: string; version: number; fields: VersionFieldSnapshot[] } | null> {
+    const row = await manager.getRepository(DatasetVersionEntity).findOne({ where: { id: versionId } });
     return row && !row.droppedAt ? { tableName: row.tableName, version: row.version, fields: row.fields } : null;
   }
 
@@ -415,8 +416,8 @@ export class CatalogueService {
 
   // ---- internals ----------------------------------------------------------------------
 
-  private async editable(ctx: RequestContext, code: string): Promise<DatasetEntity> {
-    const dataset = await this.db.getRepository(DatasetEntity).findOne({ where: { code } });
+  private async editable(ctx: RequestContext, code: string, manager: EntityManager = this.db.manager): Promise<DatasetEntity> {
+    const dataset = await manager.getRepository(DatasetEntity).findOne({ where: { code } });
     // A dataset the caller cannot see reads the same as a missing one.
     if (!dataset || (dataset.status === DatasetStatus.DRAFT && dataset.providerDepartmentId !== ctx.principal.departmentId && !hasRole(ctx.principal, Role.ADMIN))) {
       throw notFound(`Dataset ${code}`);
@@ -460,13 +461,14 @@ export class CatalogueService {
     return (await tx.getRepository(DatasetVersionEntity).findOne({ where: { id: versionId } }))?.version ?? null;
   }
 
-  private async require(code: string): Promise<DatasetDto> {
-    return (await this.findByCode(code))!;
+  private async require(code: string, manager: EntityManager = this.db.manager): Promise<DatasetDto> {
+    const row = await manager.getRepository(DatasetEntity).findOne({ where: { code } });
+    return (await this.toDtos([row!], manager))[0]!;
   }
 
-  private async toDtos(rows: DatasetEntity[]): Promise<DatasetDto[]> {
+  private async toDtos(rows: DatasetEntity[], manager: EntityManager = this.db.manager): Promise<DatasetDto[]> {
     if (rows.length === 0) return [];
-    const fields = await this.db
+    const fields = await manager
       .getRepository(DatasetFieldEntity)
       .createQueryBuilder('f')
       .where('f.dataset_id in (:...ids)', { ids: rows.map((row) => row.id) })

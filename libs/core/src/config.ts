@@ -156,6 +156,34 @@ export class CausewayConfig {
   @Max(10_000_000, { message: 'RATE_LIMIT_AUTHENTICATED must be a whole number of requests a minute between 0 and 10000000, e.g. 300000 (0 turns it off)' })
   RATE_LIMIT_AUTHENTICATED = 300_000;
 
+  /** Connections of the application's main pool (catalogue, identity, policy, uploads' transactions). */
+  @Transform(({ value }) => (value === undefined || value === '' ? 20 : Number(value)))
+  @IsInt({ message: 'DATABASE_POOL_SIZE must be a whole number of connections between 2 and 500, e.g. 20' })
+  @Min(2, { message: 'DATABASE_POOL_SIZE must be a whole number of connections between 2 and 500, e.g. 20' })
+  @Max(500, { message: 'DATABASE_POOL_SIZE must be a whole number of connections between 2 and 500, e.g. 20' })
+  DATABASE_POOL_SIZE = 20;
+
+  /** Uploads that load at once in this process (each holds one connection of the main pool while it loads). */
+  @Transform(({ value }) => (value === undefined || value === '' ? 4 : Number(value)))
+  @IsInt({ message: 'INGEST_MAX_CONCURRENT must be a whole number of uploads between 1 and 100, e.g. 4' })
+  @Min(1, { message: 'INGEST_MAX_CONCURRENT must be a whole number of uploads between 1 and 100, e.g. 4' })
+  @Max(100, { message: 'INGEST_MAX_CONCURRENT must be a whole number of uploads between 1 and 100, e.g. 4' })
+  INGEST_MAX_CONCURRENT = 4;
+
+  /** Uploads that may wait for a turn beyond those; any more are answered 429 with Retry-After. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 16 : Number(value)))
+  @IsInt({ message: 'INGEST_MAX_QUEUED must be a whole number of uploads between 0 and 1000, e.g. 16' })
+  @Min(0, { message: 'INGEST_MAX_QUEUED must be a whole number of uploads between 0 and 1000, e.g. 16' })
+  @Max(1000, { message: 'INGEST_MAX_QUEUED must be a whole number of uploads between 0 and 1000, e.g. 16' })
+  INGEST_MAX_QUEUED = 16;
+
+  /** An upload whose body sends no byte for this long fails (nothing is loaded; its lock and connection are freed). */
+  @Transform(({ value }) => (value === undefined || value === '' ? 60_000 : Number(value)))
+  @IsInt({ message: 'INGEST_BODY_IDLE_TIMEOUT_MS must be a whole number of milliseconds between 100 and 3600000, e.g. 60000' })
+  @Min(100, { message: 'INGEST_BODY_IDLE_TIMEOUT_MS must be a whole number of milliseconds between 100 and 3600000, e.g. 60000' })
+  @Max(3_600_000, { message: 'INGEST_BODY_IDLE_TIMEOUT_MS must be a whole number of milliseconds between 100 and 3600000, e.g. 60000' })
+  INGEST_BODY_IDLE_TIMEOUT_MS = 60_000;
+
   get dataDir(): string {
     return path.resolve(this.CAUSEWAY_DATA_DIR);
   }

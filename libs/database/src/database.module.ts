@@ -21,9 +21,9 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
   }
 }
 
-export function dataSourceOptions(server: DatabaseServer): DataSourceOptions {
+export function dataSourceOptions(server: DatabaseServer, poolSize = 20): DataSourceOptions {
   const pool = {
-    max: 20,
+    max: poolSize,
     // Callers wait at most this long for a connection, then get a clear error instead of a hang.
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
@@ -84,8 +84,8 @@ export class DatabaseModule {
         serverModule,
         TypeOrmModule.forRootAsync({
           imports: [serverModule],
-          inject: [DatabaseServer],
-          useFactory: (server: DatabaseServer) => ({ ...dataSourceOptions(server), autoLoadEntities: true }),
+          inject: [DatabaseServer, CausewayConfig],
+          useFactory: (server: DatabaseServer, config: CausewayConfig) => ({ ...dataSourceOptions(server, config.DATABASE_POOL_SIZE), autoLoadEntities: true }),
           dataSourceFactory: async (dataSourceOptionsValue) => {
             const dataSource = await new DataSource(dataSourceOptionsValue!).initialize();
             const applied = await runMigrations(dataSource);

@@ -38,6 +38,8 @@ export interface EmbeddedPostgresOptions {
   database?: string;
   /** Trade durability for speed (tests only). */
   fast?: boolean;
+  /** Listen on this port (a restarted server keeps its address); default a free one. */
+  port?: number;
   log?: (line: string) => void;
 }
 
@@ -205,7 +207,7 @@ export class EmbeddedPostgres {
       await chown(pgdata, ids.uid, ids.gid);
     }
 
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     const server = new EmbeddedPostgres(EmbeddedPostgres.urlFor(credentials, port), port, pgdata);
     try {
       await server.start(programs, ids, options.fast ?? false, log);
@@ -221,13 +223,17 @@ export class EmbeddedPostgres {
     return server;
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops the server if this process started it. "fast" (SIGINT) rolls back open transactions and
+   * writes a checkpoint; "immediate" (SIGQUIT) drops every connection at once, as a crash would
+   * (the next start recovers from the WAL).
+   */
+  async stop(mode: 'fast' | 'immediate' = 'fast'): Promise<void> {
     const child = this.child;
     if (!child || child.exitCode !== null) return;
     await new Promise<void>((resolve) => {
       child.once('exit', () => resolve());
-      // SIGINT is PostgreSQL's "fast" shutdown: roll back open transactions, write a checkpoint.
-      child.kill('SIGINT');
+      child.kill(mode === 'fast' ? 'SIGINT' : 'SIGQUIT');
     });
     this.child = null;
   }

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { CausewayConfig, CausewayError, ErrorCode } from '@causeway/core';
-import { DatabaseServer } from '@causeway/database';
+import { databaseUnavailable, DatabaseServer, isDatabaseUnavailable } from '@causeway/database';
 import pg from 'pg';
 
 const INT8 = 20;
@@ -76,6 +76,7 @@ export class DataPool implements OnModuleDestroy {
       if (problem.code === '57014') throw rateLimited('The query ran longer than the exchange allows: narrow it with where or a smaller first, then retry');
       if (/timeout exceeded when trying to connect/i.test(problem.message ?? '')) throw rateLimited('The exchange is busy: retry in a moment');
       if (problem.code === '53300') throw rateLimited('The exchange is busy: retry in a moment');
+      if (isDatabaseUnavailable(problem)) throw databaseUnavailable();
       throw error;
     }
   }

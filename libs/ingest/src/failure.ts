@@ -17,6 +17,7 @@ export type FailureReason =
   | 'UNSUPPORTED_FORMAT'
   | 'TOO_MANY_ERRORS'
   | 'UPLOAD_INTERRUPTED'
+  | 'UPLOAD_STALLED'
   | 'ROW_REFUSED_BY_DATABASE';
 
 /** A problem with the file as a whole: the upload is refused and nothing is kept. */

@@ -64,7 +64,7 @@ export class IngestController {
   }
 }
 
-/** Opens the upload's bytes only when the service asks (after it has checked the caller). */
+/** Opens the upload's bytes only when the service asks (once the upload has its turn). */
 function sourceOf(request: FastifyRequest, filename: string | null): SourceOpener {
   return async () => {
     if (request.isMultipart()) {

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AuditOutcome, AuditService } from '@causeway/audit';
 import { CatalogueService, COLUMN_TYPES, type DatasetDto, type VersionFieldSnapshot } from '@causeway/catalogue';
-import { badInput, CausewayError, ErrorCode, type RequestContext } from '@causeway/core';
+import { badInput, CausewayConfig, CausewayError, ErrorCode, type RequestContext } from '@causeway/core';
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -13,11 +13,13 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, type QueryRunner } from 'typeorm';
+import { bodyArriving, openWithin, watchBody } from './body-watch.js';
 import { EncodingError, REQUESTED_ENCODINGS, type RequestedEncoding } from './encoding.js';
 import { IngestFailure } from './failure.js';
 import { formatOf, INGEST_FORMATS, UPLOAD_MEDIA_TYPES, type IngestFormat } from './formats.js';
 import { ErrorLog, LineMap, REPORTED_ERRORS, type RowError } from './rows.js';
 import { transcode, type TranscodeSummary } from './transcode.js';
+import { UploadSlots } from './upload-slots.js';
 
 export interface IngestOptions {
   /** Media type of the upload (Content-Type); decides the format unless `format` is given. */
@@ -35,7 +37,7 @@ export interface IngestOptions {
   sheet?: string | null;
 }
 
-/** An upload whose bytes are opened only once the caller has been allowed to upload (multipart). */
+/** An upload whose bytes are opened only once it has its turn (multipart). */
 export interface UploadSource {
   stream: Readable;
   mediaType?: string | null;
@@ -89,12 +91,18 @@ const MAX_ERRORS_LIMIT = 1_000_000_000;
 @Injectable()
 export class IngestService {
   private readonly logger = new Logger(IngestService.name);
+  private readonly slots: UploadSlots;
+  private readonly bodyIdleMs: number;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly catalogue: CatalogueService,
     private readonly audit: AuditService,
-  ) {}
+    config: CausewayConfig,
+  ) {
+    this.slots = new UploadSlots(config.INGEST_MAX_CONCURRENT, config.INGEST_MAX_QUEUED);
+    this.bodyIdleMs = config.INGEST_BODY_IDLE_TIMEOUT_MS;
+  }
 
   async ingest(ctx: RequestContext, code: string, source: Readable | SourceOpener, options: IngestOptions = {}): Promise<IngestReport> {
     const started = Date.now();
@@ -104,15 +112,42 @@ export class IngestService {
     if (!Number.isInteger(maxErrors) || maxErrors < 0 || maxErrors > MAX_ERRORS_LIMIT) throw badInput('maxErrors', 'must be a whole number, 0 or more');
     if (options.format && !INGEST_FORMATS.includes(options.format)) throw badInput('format', `must be one of ${INGEST_FORMATS.join(', ')}`);
 
+    // A bounded number load at once (each holds one connection); more wait, or are refused (429).
+    const release = await this.slots.acquire();
+    let body: Readable | null = null;
+    try {
+      const opened = typeof source === 'function' ? await openWithin(source(), this.bodyIdleMs) : { stream: source, mediaType: options.mediaType, sourceName: options.sourceName };
+      // A body that stops arriving fails the upload, whenever it stops.
+      body = watchBody(opened.stream, this.bodyIdleMs);
+      // No transaction, lock or connection is taken before the body has begun to arrive.
+      await bodyArriving(body);
+      return await this.load(ctx, code, { ...opened, stream: body }, options, encoding, maxErrors, started);
+    } catch (error) {
+      throw toCausewayError(error);
+    } finally {
+      if (body && !body.readableEnded) body.destroy();
+      release();
+    }
+  }
+
+  /** The upload's one transaction on one connection: every read and write of the upload goes through it. */
+  private async load(
+    ctx: RequestContext,
+    code: string,
+    upload: UploadSource,
+    options: IngestOptions,
+    encoding: RequestedEncoding,
+    maxErrors: number,
+    started: number,
+  ): Promise<IngestReport> {
     const runner = this.db.createQueryRunner('master');
     await runner.connect();
     let committed: { report: IngestReport; publish: boolean };
     try {
       await runner.startTransaction();
       // Checks that the caller stewards the provider, and serialises uploads to this dataset,
-      // before a byte of the upload is read.
+      // before a byte of the upload is parsed.
       const { dataset, version, tableName } = await this.catalogue.beginVersion(runner.manager, ctx, code);
-      const upload = typeof source === 'function' ? await source() : { stream: source, mediaType: options.mediaType, sourceName: options.sourceName };
       const sourceName = upload.sourceName ?? options.sourceName ?? null;
       const format = options.format ?? formatOf(upload.mediaType ?? options.mediaType, sourceName);
       if (!format) {
@@ -122,10 +157,10 @@ export class IngestService {
       }
       const fields = snapshotOf(dataset);
       await runner.query(createTableSql(tableName, fields));
-      const loaded = await this.load(runner, tableName, fields, upload.stream, format, encoding, options.sheet ?? null, maxErrors);
+      const loaded = await this.loadRows(runner, tableName, fields, upload.stream, format, encoding, options.sheet ?? null, maxErrors);
 
-      const existing = await this.catalogue.versionByChecksum(dataset.id, loaded.checksum);
-      if (existing && sameFields((await this.catalogue.versionFields(existing.id))?.fields ?? [], fields)) {
+      const existing = await this.catalogue.versionByChecksum(dataset.id, loaded.checksum, runner.manager);
+      if (existing && sameFields((await this.catalogue.versionFields(existing.id, runner.manager))?.fields ?? [], fields)) {
         await runner.rollbackTransaction();
         const publish = options.publish === true && !existing.current;
         await runner.startTransaction();
@@ -156,7 +191,7 @@ export class IngestService {
       if (committed.publish) this.announce(dataset, code);
     } catch (error) {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-      throw toCausewayError(error);
+      throw error;
     } finally {
       await runner.release();
     }
@@ -221,7 +256,7 @@ export class IngestService {
   }
 
   /** Streams the upload through decoder, reader and encoder into COPY, then builds the indexes. */
-  private async load(
+  private async loadRows(
     runner: QueryRunner,
     tableName: string,
     fields: VersionFieldSnapshot[],

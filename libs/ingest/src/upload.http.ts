@@ -28,8 +28,8 @@ const isUpload = (request: FastifyRequest): boolean => request.method === 'POST'
  * Makes the upload route stream its body. Fastify parses a body before the route's handler (and
  * so before the access guard) runs, and its JSON parser buffers the whole body: for this one
  * route, a preParsing hook sets the client's media type aside and names a private one whose
- * parser hands the request stream through unread. Nothing is read until the service has checked
- * who uploads. multipart/form-data keeps its own parser (@fastify/multipart, which also reads
+ * parser hands the request stream through unread. Nothing is parsed until the service has checked
+ * who uploads (it waits only for the first bytes to arrive). multipart/form-data keeps its own parser (@fastify/multipart, which also reads
  * lazily). An upload refused before its body was read is answered with `Connection: close`, so
  * that Node does not read (and drop) the rest of a large body to keep the connection.
  */

@@ -1,5 +1,6 @@
 import { HttpException, Logger } from '@nestjs/common';
 import { CausewayError, clipEchoes, ErrorCode } from '@causeway/core';
+import { asUnavailable } from '@causeway/database';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 
 const logger = new Logger('GraphQL');
@@ -44,7 +45,8 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
 }
 
 function shapeError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+  // The database being away is SERVICE_UNAVAILABLE (retry), not an internal error.
+  const original = asUnavailable(error instanceof GraphQLError ? (error.originalError ?? error) : error);
   // No "Did you mean …?": suggestions would reveal fields the caller has not discovered.
   const message = formatted.message.replace(/\s*(Did you mean .*\?|\[Suggestion hidden\]\??)\s*$/, '');
   const base = { message, locations: formatted.locations, path: formatted.path };

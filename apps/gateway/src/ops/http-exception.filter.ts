@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { CausewayError, clipEchoes, ErrorCode, httpStatusOf, REQUEST_CONTEXT_KEY, type RequestWithContext } from '@causeway/core';
+import { asUnavailable } from '@causeway/database';
 import type { FastifyReply } from 'fastify';
 
 /**
@@ -10,12 +11,16 @@ import type { FastifyReply } from 'fastify';
 export class HttpErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
 
-  catch(exception: unknown, host: ArgumentsHost): unknown {
-    if (host.getType<string>() === 'graphql') throw exception;
+  catch(thrown: unknown, host: ArgumentsHost): unknown {
+    if (host.getType<string>() === 'graphql') throw thrown;
+    // The database being away is the caller's to retry (503), not an internal error.
+    const exception = asUnavailable(thrown);
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const request = host.switchToHttp().getRequest<RequestWithContext>();
     const requestId = request[REQUEST_CONTEXT_KEY]?.requestId;
     if (exception instanceof CausewayError) {
+      const retryAfter = exception.extensions.retryAfterSeconds;
+      if (typeof retryAfter === 'number' && !reply.hasHeader('retry-after')) reply.header('retry-after', String(retryAfter));
       return reply.status(httpStatusOf(exception.code)).send({ error: { code: exception.code, message: clipEchoes(exception.message), ...exception.extensions, requestId } });
     }
     if (exception instanceof HttpException) {

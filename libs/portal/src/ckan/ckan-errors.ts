@@ -3,6 +3,7 @@
  * (ckan/views/api.py), so that ckanapi and harvesters turn them back into the same exceptions.
  */
 import { CausewayError, clipEchoes, ErrorCode } from '@causeway/core';
+import { asUnavailable } from '@causeway/database';
 
 export type CkanErrorKind = 'NOT_FOUND' | 'VALIDATION' | 'AUTHORIZATION' | 'SEARCH_QUERY' | 'SEARCH' | 'BAD_REQUEST' | 'REQUEST_DATA' | 'RATE_LIMITED' | 'UNAVAILABLE' | 'INTERNAL';
 
@@ -80,8 +81,9 @@ export class CkanError extends Error {
    * The CKAN error for anything thrown on a CKAN route: CKAN's own errors as they are, Causeway's
    * typed errors by their code; null for an unexpected error (answered as an internal error).
    */
-  static from(error: unknown): CkanError | null {
-    if (error instanceof CkanError) return error;
+  static from(thrown: unknown): CkanError | null {
+    if (thrown instanceof CkanError) return thrown;
+    const error = asUnavailable(thrown);
     if (!(error instanceof CausewayError)) return null;
     switch (error.code) {
       case ErrorCode.UNAUTHENTICATED:
@@ -95,6 +97,7 @@ export class CkanError extends Error {
       case ErrorCode.RATE_LIMITED:
         return new CkanError('RATE_LIMITED', error.message);
       case ErrorCode.AUDIT_UNAVAILABLE:
+      case ErrorCode.SERVICE_UNAVAILABLE:
         return CkanError.unavailable(error.message);
       default:
         return null;

@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CatalogueService } from '@causeway/catalogue';
 import { CausewayError, ErrorCode } from '@causeway/core';
-import { DatabaseServer } from '@causeway/database';
+import { databaseUnavailable, DatabaseServer, guardClient, isDatabaseUnavailable } from '@causeway/database';
 import { PolicyService } from '@causeway/policy';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
@@ -111,16 +111,25 @@ export class OpenRowsService implements OnApplicationShutdown {
     let client: pg.PoolClient;
     try {
       client = await this.exportPool.connect();
-    } catch {
+    } catch (error) {
+      if (isDatabaseUnavailable(error) && !/timeout exceeded/i.test((error as Error).message)) throw databaseUnavailable();
       throw new CausewayError(ErrorCode.RATE_LIMITED, 'Too many downloads are running; retry in a minute', { retryAfterSeconds: 60 });
     }
     const text = exportSql(source.tableName, source.columns, format);
     const logger = this.logger;
+    // A download paused by a slow reader holds its client between statements: if the database
+    // goes away then, the client's error event must be heard here (unheard, it ends the process).
+    let broken: Error | undefined;
+    const unguard = guardClient(client, (error) => {
+      broken = error;
+      logger.warn(`export connection of ${source.dataset.code} failed: ${error.message}`);
+    });
     let released = false;
     const release = (error?: Error) => {
       if (released) return;
       released = true;
-      client.release(error);
+      unguard();
+      client.release(error ?? broken);
     };
     return {
       release: () => release(),
