@@ -22,14 +22,14 @@ export class CkanError extends Error {
     message: string,
     readonly errors: CkanValidationErrors = {},
   ) {
-    // Whatever a caller sent comes back as a short prefix at most (a 5,000-character id in a 404).
-    super(clipEchoes(message));
+    super(message);
     this.name = 'CkanError';
   }
 
   /** 404 "Not Found Error"; CKAN appends the detail after "Not found: ". */
   static notFound(detail?: string): CkanError {
-    return new CkanError('NOT_FOUND', detail ? `Not found: ${detail}` : 'Not found');
+    // A detail repeats at most a short prefix of what the caller sent (a 5,000-character id in a 404).
+    return new CkanError('NOT_FOUND', detail ? `Not found: ${clipEchoes(detail)}` : 'Not found');
   }
 
   /** 409 "Validation Error" with CKAN's field → messages dict. */
