@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
+import { AccessModule } from '@causeway/access';
 import { CatalogueModule } from '@causeway/catalogue';
 import { IdentityModule } from '@causeway/identity';
 import { IngestModule } from '@causeway/ingest';
 import { DemoSeeder } from './demo-seeder.js';
 
 @Module({
-  imports: [IdentityModule, CatalogueModule, IngestModule],
+  imports: [IdentityModule, CatalogueModule, IngestModule, AccessModule],
   providers: [DemoSeeder],
   exports: [DemoSeeder],
 })
