@@ -28,6 +28,7 @@ export class DemandResolver {
   ) {}
 
   @Query(() => DemandConnection, { name: 'demands', description: 'Demands (需求清单) your department submitted or must answer; all of them for the data bureau (ADMIN). Newest first.' })
+  @Authenticated()
   listDemands(
     @Ctx() ctx: RequestContext,
     @Args('filter', { nullable: true }) filter?: DemandFilter,
@@ -38,6 +39,7 @@ export class DemandResolver {
   }
 
   @Query(() => DemandDto)
+  @Authenticated()
   demand(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }) id: string): Promise<DemandDto> {
     return this.demands.get(ctx, id);
   }
@@ -105,11 +107,13 @@ export class CalendarResolver {
   constructor(private readonly calendar: CalendarService) {}
 
   @Query(() => [CalendarDayDto], { description: 'The working-day calendar’s holidays and make-up working days of a year (China time).' })
+  @Authenticated()
   calendarDays(@Args('year', { type: () => Int }) year: number): Promise<CalendarDayDto[]> {
     return this.calendar.days(year);
   }
 
   @Query(() => [CalendarYearDto], { description: 'The years the calendar holds, where each comes from, and whether it is provisional.' })
+  @Authenticated()
   calendarYears(): Promise<CalendarYearDto[]> {
     return this.calendar.years();
   }
