@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SharingType } from '@causeway/catalogue';
-import { WorkingDayCalendar } from '@causeway/access';
+import { CalendarService, WorkingDayCalendar } from '@causeway/access';
 import { Role } from '@causeway/core';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -208,7 +208,7 @@ describe('demand list (需求清单) and working-day deadlines', () => {
     expect(late.data!.overdueItems.find((candidate) => candidate.id === id)).toMatchObject({ stage: 'ANSWER', responsible: 'DG-AMR' });
   });
 
-  it('deadlines are counted on the calendar: holidays an administrator sets push a new deadline out, make-up days are worked', async () => {
+  it('deadlines are counted on the calendar: holidays an administrator sets push new demand and access-request deadlines out', async () => {
     const years = await gateway.gql<{ calendarYears: { year: number; provisional: boolean }[] }>(`{ calendarYears { year provisional } }`, {}, taxSteward);
     const thisYear = Number(new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 4));
     if (thisYear === 2026) expect(years.data!.calendarYears).toEqual([{ year: 2026, provisional: false }, { year: 2027, provisional: true }]);
@@ -239,9 +239,58 @@ describe('demand list (需求清单) and working-day deadlines', () => {
     expect(deadline.getTime()).toBeGreaterThan(new WorkingDayCalendar().addWorkingDays(filed, 5).getTime());
     expect(deadline.getTime()).toBeGreaterThan(Date.now() + 7 * 86_400_000);
 
+    // An access request filed now is counted on the same calendar.
+    const request = await gateway.gql<{ requestAccess: { deadline: string } }>(
+      `mutation($input: RequestAccessInput!) { requestAccess(input: $input) { deadline } }`,
+      { input: { dataset: 'AMR-LICENSEES', fields: ['age'], purpose: '统计' } },
+      psbSteward,
+    );
+    expect(request.errors).toBeUndefined();
+    expect(new Date(request.data!.requestAccess.deadline).getTime()).toBeGreaterThan(new WorkingDayCalendar().addWorkingDays(new Date(), 10).getTime());
+
     const removed = await gateway.gql<{ removeCalendarDay: { date: string } }>(`mutation($date: String!) { removeCalendarDay(date: $date) { date } }`, { date: added[0] }, admin);
     expect(removed.data!.removeCalendarDay.date).toBe(added[0]);
     const calendarAudit = (await db.query(`select action from audit_event where target = $1 order by seq`, [`calendar:${added[0]}`])) as { action: string }[];
     expect(calendarAudit.map((row) => row.action)).toEqual(['calendar.set', 'calendar.remove']);
+  });
+
+  it('a pending access request past its deadline is on the overdue list, and a reminder is kept in its history and the audit trail', async () => {
+    const hrssSteward = await gateway.person('DG-HRSS', 'steward@hrss.test', [Role.STEWARD]);
+    const filed = await gateway.gql<{ requestAccess: { id: string } }>(
+      `mutation($input: RequestAccessInput!) { requestAccess(input: $input) { id } }`,
+      { input: { dataset: 'AMR-LICENSEES', fields: ['name'], purpose: '核验' } },
+      hrssSteward,
+    );
+    expect(filed.errors).toBeUndefined();
+    const id = filed.data!.requestAccess.id;
+    await db.query(`update access_request set created_at = now() - interval '30 days', deadline = now() - interval '10 days' where id = $1`, [id]);
+    const list = await gateway.gql<{ overdueItems: { kind: string; id: string; stage: string; responsible: string; subject: string }[] }>(OVERDUE, {}, amrSteward);
+    expect(list.data!.overdueItems.find((item) => item.id === id)).toMatchObject({ kind: 'ACCESS_REQUEST', stage: 'ANSWER', responsible: 'DG-AMR', subject: 'AMR-LICENSEES' });
+
+    const REMIND_REQUEST = `mutation($id: ID!, $note: String) { remindAccessRequest(id: $id, note: $note) { id lastRemindedAt history { action reason } } }`;
+    const byOutsider = await gateway.gql(REMIND_REQUEST, { id }, psbSteward);
+    expect(byOutsider.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    const byProvider = await gateway.gql(REMIND_REQUEST, { id }, amrSteward);
+    expect(byProvider.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const reminded = await gateway.gql<{ remindAccessRequest: { lastRemindedAt: string | null; history: { action: string; reason: string | null }[] } }>(REMIND_REQUEST, { id, note: '已逾期，请答复' }, admin);
+    expect(reminded.errors).toBeUndefined();
+    expect(reminded.data!.remindAccessRequest.lastRemindedAt).not.toBeNull();
+    expect(reminded.data!.remindAccessRequest.history.map((step) => step.action)).toEqual(['REQUESTED', 'REMINDED']);
+    expect(await audited(`access-request:${id}`)).toEqual(['access.request', 'access.remind']);
+  });
+
+  it('loads a missing year from the shipped file at start, and never reloads a year that is present', async () => {
+    const calendar = gateway.get(CalendarService);
+    const now = new Date('2026-07-01T12:00:00+08:00');
+    expect(await calendar.loadShippedYears(now)).toEqual([]);
+    await db.query(`delete from calendar_day where day >= '2027-01-01' and day < '2028-01-01'`);
+    await db.query(`delete from calendar_year where year = 2027`);
+    expect(await calendar.loadShippedYears(now)).toEqual([2027]);
+    expect((await calendar.days(2027)).map((day) => day.date)).toEqual(['2027-01-01', '2027-05-01', '2027-05-02', '2027-10-01', '2027-10-02', '2027-10-03']);
+    expect((await calendar.years()).find((year) => year.year === 2027)).toMatchObject({ provisional: true });
+    // An administrator's removal of a day is not undone by the next start.
+    await db.query(`delete from calendar_day where day = '2027-05-02'`);
+    expect(await calendar.loadShippedYears(now)).toEqual([]);
+    expect((await calendar.days(2027)).map((day) => day.date)).not.toContain('2027-05-02');
   });
 });
