@@ -2,7 +2,7 @@
 // Path aliases (@causeway/<context>) are rewritten to relative imports so that plain `node`
 // runs the output without a loader.
 import { transformFile } from '@swc/core';
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -56,6 +56,15 @@ for (const top of ['apps', 'libs']) {
     await writeFile(out, `${rewriteAliases(code, out)}\n//# sourceMappingURL=${path.basename(out)}.map\n`);
     await writeFile(`${out}.map`, map ?? '');
     count += 1;
+  }
+}
+// Data files the code reads at run time (e.g. libs/access/src/calendar/*.json) go beside it.
+const DATA_DIRS = ['libs/access/src/calendar'];
+for (const dir of DATA_DIRS) {
+  for (const entry of await readdir(path.join(root, dir))) {
+    if (!entry.endsWith('.json')) continue;
+    await mkdir(path.join(outDir, dir), { recursive: true });
+    await copyFile(path.join(root, dir, entry), path.join(outDir, dir, entry));
   }
 }
 // A note for people, so on stderr, and none under `npm run --silent` (as `npm run causeway` builds):

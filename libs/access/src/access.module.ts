@@ -5,11 +5,14 @@ import { IdentityModule } from '@causeway/identity';
 import { PolicyModule } from '@causeway/policy';
 import { AccessRequestResolver, GrantResolver } from './access.resolver.js';
 import { AccessService } from './access.service.js';
-import { AccessRequestEntity, AccessRequestEventEntity } from './entities.js';
+import { CalendarService } from './calendar.service.js';
+import { DemandService } from './demand.service.js';
+import { AccessRequestEntity, AccessRequestEventEntity, DemandEntity, DemandEventEntity } from './entities.js';
+import { CalendarResolver, DemandResolver } from './workflow.resolver.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([AccessRequestEntity, AccessRequestEventEntity]), CatalogueModule, IdentityModule, PolicyModule],
-  providers: [AccessService, AccessRequestResolver, GrantResolver],
-  exports: [AccessService],
+  imports: [TypeOrmModule.forFeature([AccessRequestEntity, AccessRequestEventEntity, DemandEntity, DemandEventEntity]), CatalogueModule, IdentityModule, PolicyModule],
+  providers: [AccessService, AccessRequestResolver, GrantResolver, CalendarService, DemandService, DemandResolver, CalendarResolver],
+  exports: [AccessService, CalendarService, DemandService],
 })
 export class AccessModule {}

@@ -5,6 +5,7 @@ import { CatalogueService, DatasetStatus, SharingType } from '@causeway/catalogu
 import {
   badInput,
   badInputs,
+  CausewayConfig,
   conflict,
   CursorCodec,
   DEFAULT_PAGE_SIZE,
@@ -21,7 +22,7 @@ import { GrantsService, grantProblems, PolicyService, type GrantDto, type GrantF
 import { DataSource, EntityManager } from 'typeorm';
 import { AccessRequestConnection, AccessRequestDto, AccessRequestEventDto, AccessRequestFilter, AccessRequestStatus, ApproveAccessRequestInput, RequestAccessInput } from './dto.js';
 import { AccessRequestEntity, AccessRequestEventEntity } from './entities.js';
-import { addWorkingDays, ANSWER_DEADLINE_WORKING_DAYS, workingDaysBetween } from './working-days.js';
+import { CalendarService } from './calendar.service.js';
 
 const NO_DEPARTMENT = '00000000-0000-0000-0000-000000000000';
 
@@ -42,6 +43,8 @@ export class AccessService {
     private readonly grants: GrantsService,
     private readonly audit: AuditService,
     private readonly cursors: CursorCodec,
+    private readonly calendar: CalendarService,
+    private readonly config: CausewayConfig,
   ) {}
 
   // ---- transitions ---------------------------------------------------------------------------
@@ -78,7 +81,7 @@ export class AccessService {
           validUntil: input.validUntil ?? null,
           status: 'PENDING',
           createdAt: now,
-          deadline: addWorkingDays(now, ANSWER_DEADLINE_WORKING_DAYS),
+          deadline: (await this.calendar.calendar(tx)).addWorkingDays(now, this.config.DEADLINE_ACCESS_ANSWER_WORKING_DAYS),
           decidedAt: null,
           decidedBy: null,
           decisionReason: null,
@@ -180,6 +183,26 @@ export class AccessService {
     });
     this.grants.committed(revoked);
     return revoked;
+  }
+
+  /**
+   * Reminds the provider of a pending request (催办): the data bureau, or the requesting
+   * department. Recorded in the request's history and the audit trail; changes no deadline.
+   */
+  async remind(ctx: RequestContext, id: string, note?: string | null): Promise<AccessRequestDto> {
+    await this.db.transaction(async (tx) => {
+      const row = await this.locked(tx, ctx, id);
+      const requester = row.consumerDepartmentId === ctx.principal.departmentId && hasRole(ctx.principal, Role.STEWARD, Role.CONSUMER);
+      if (!hasRole(ctx.principal, Role.ADMIN) && !requester) throw forbidden('Only the data bureau (ADMIN) or the requesting department may send a reminder');
+      if (row.status !== 'PENDING') throw conflict(`Request ${id} is ${row.status.toLowerCase()}: only a pending request can be reminded of`);
+      const dataset = await this.datasetById(row.datasetId);
+      const now = new Date();
+      const overdue = now.getTime() > row.deadline.getTime();
+      await tx.getRepository(AccessRequestEntity).update(row.id, { lastRemindedAt: now });
+      await this.history(tx, ctx, row.id, 'REMINDED', note?.trim().slice(0, 2000) || null, { deadline: row.deadline, overdue });
+      await this.record(ctx, 'access.remind', dataset, row.id, { reason: note?.trim().slice(0, 500) || null, detail: { deadline: row.deadline, overdue } });
+    });
+    return this.get(ctx, id);
   }
 
   // ---- reading -------------------------------------------------------------------------------
@@ -302,6 +325,7 @@ export class AccessService {
 
   private async toDtos(rows: AccessRequestEntity[]): Promise<AccessRequestDto[]> {
     const now = new Date();
+    const calendar = await this.calendar.calendar();
     return Promise.all(
       rows.map(async (row) => {
         const dataset = await this.catalogue.findById(row.datasetId);
@@ -326,11 +350,12 @@ export class AccessService {
           createdAt: row.createdAt,
           deadline: row.deadline,
           overdue: row.status === 'PENDING' && now.getTime() > row.deadline.getTime(),
-          waitingWorkingDays: workingDaysBetween(row.createdAt, until),
+          waitingWorkingDays: calendar.workingDaysBetween(row.createdAt, until),
           waitingHours: Math.floor((until.getTime() - row.createdAt.getTime()) / 3_600_000),
           decidedAt: row.decidedAt,
           decidedBy: row.decidedBy,
           decisionReason: row.decisionReason,
+          lastRemindedAt: row.lastRemindedAt,
         };
       }),
     );

@@ -8,5 +8,16 @@ export {
   AccessRequestStatus,
   ApproveAccessRequestInput,
   RequestAccessInput,
+  AnswerDemandInput,
+  AssignDemandInput,
+  CalendarDayDto,
+  DemandAnswerOutcome,
+  DemandDto,
+  DemandStatus,
+  OverdueItemDto,
+  SubmitDemandInput,
 } from './dto.js';
-export { addWorkingDays, ANSWER_DEADLINE_WORKING_DAYS, workingDaysBetween } from './working-days.js';
+export { CalendarService } from './calendar.service.js';
+export { CalendarFileError, parseCalendarFile, type CalendarFile } from './calendar-file.js';
+export { DemandService } from './demand.service.js';
+export { addWorkingDays, ANSWER_DEADLINE_WORKING_DAYS, CalendarDayKind, WorkingDayCalendar, workingDaysBetween } from './working-days.js';

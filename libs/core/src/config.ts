@@ -100,6 +100,27 @@ export class CausewayConfig {
   @Matches(/^[A-Z0-9][A-Z0-9-]{1,31}$/, { each: true, message: 'AUDIT_CITY_DEPARTMENTS must be a comma-separated list of department codes, e.g. GZ-GOV,GZ-DATA' })
   AUDIT_CITY_DEPARTMENTS: string[] = ['GZ-GOV', 'GZ-DATA'];
 
+  /** Working days a provider has to answer an access request (《政务信息资源共享管理暂行办法》: 10); see docs/workflows.md. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 10 : Number(value)))
+  @IsInt({ message: 'DEADLINE_ACCESS_ANSWER_WORKING_DAYS must be a whole number of working days between 1 and 60, e.g. 10' })
+  @Min(1, { message: 'DEADLINE_ACCESS_ANSWER_WORKING_DAYS must be a whole number of working days between 1 and 60, e.g. 10' })
+  @Max(60, { message: 'DEADLINE_ACCESS_ANSWER_WORKING_DAYS must be a whole number of working days between 1 and 60, e.g. 10' })
+  DEADLINE_ACCESS_ANSWER_WORKING_DAYS = 10;
+
+  /** Working days the data bureau has to check a demand and assign it to a provider (a Causeway default, not from the regulation). */
+  @Transform(({ value }) => (value === undefined || value === '' ? 5 : Number(value)))
+  @IsInt({ message: 'DEADLINE_DEMAND_ASSIGN_WORKING_DAYS must be a whole number of working days between 1 and 60, e.g. 5' })
+  @Min(1, { message: 'DEADLINE_DEMAND_ASSIGN_WORKING_DAYS must be a whole number of working days between 1 and 60, e.g. 5' })
+  @Max(60, { message: 'DEADLINE_DEMAND_ASSIGN_WORKING_DAYS must be a whole number of working days between 1 and 60, e.g. 5' })
+  DEADLINE_DEMAND_ASSIGN_WORKING_DAYS = 5;
+
+  /** Working days the assigned provider has to answer a demand (the same 10 as an access request). */
+  @Transform(({ value }) => (value === undefined || value === '' ? 10 : Number(value)))
+  @IsInt({ message: 'DEADLINE_DEMAND_ANSWER_WORKING_DAYS must be a whole number of working days between 1 and 60, e.g. 10' })
+  @Min(1, { message: 'DEADLINE_DEMAND_ANSWER_WORKING_DAYS must be a whole number of working days between 1 and 60, e.g. 10' })
+  @Max(60, { message: 'DEADLINE_DEMAND_ANSWER_WORKING_DAYS must be a whole number of working days between 1 and 60, e.g. 10' })
+  DEADLINE_DEMAND_ANSWER_WORKING_DAYS = 10;
+
   @IsIn(['development', 'production', 'test'], { message: 'NODE_ENV must be development, production or test' })
   NODE_ENV = 'development';
 

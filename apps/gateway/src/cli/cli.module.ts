@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccessModule } from '@causeway/access';
 import { AuditModule } from '@causeway/audit';
 import { CatalogueModule } from '@causeway/catalogue';
 import { CoreModule } from '@causeway/core';
@@ -10,10 +11,11 @@ import { AuditCheckpointCommand, AuditExportCommand, AuditVerifyCommand } from '
 import { ClientCreateCommand, DepartmentCreateCommand, UserCreateCommand } from './identity.commands.js';
 import { IngestCommand } from './ingest.commands.js';
 import { MigrateCommand, SchemaWriteCommand, SeedCommand } from './platform.commands.js';
+import { CalendarImportCommand, CalendarListCommand, OverdueListCommand } from './workflow.commands.js';
 
 /** The CLI works on the same database as the gateway (a running embedded server is reused). */
 @Module({
-  imports: [CoreModule, DatabaseModule.forRoot(), AuditModule, IdentityModule, CatalogueModule, IngestModule, SeedModule],
-  providers: [AuditVerifyCommand, AuditExportCommand, AuditCheckpointCommand, MigrateCommand, SeedCommand, SchemaWriteCommand, DepartmentCreateCommand, UserCreateCommand, ClientCreateCommand, IngestCommand],
+  imports: [CoreModule, DatabaseModule.forRoot(), AuditModule, IdentityModule, CatalogueModule, IngestModule, SeedModule, AccessModule],
+  providers: [AuditVerifyCommand, AuditExportCommand, AuditCheckpointCommand, MigrateCommand, SeedCommand, SchemaWriteCommand, DepartmentCreateCommand, UserCreateCommand, ClientCreateCommand, IngestCommand, CalendarImportCommand, CalendarListCommand, OverdueListCommand],
 })
 export class CliModule {}

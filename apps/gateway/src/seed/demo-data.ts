@@ -278,3 +278,68 @@ export const DEMO_DATASETS: DemoDataset[] = [
     ],
   },
 ];
+
+export interface DemoDemand {
+  requester: string;
+  title: string;
+  description: string;
+  fields: string[];
+  purpose: string;
+  legalBasis?: string;
+  suggestedProvider?: string;
+  /** Where the demo leaves it: not yet assigned, assigned, or answered (PLAN in ~60 days, LINK a dataset, DECLINE). */
+  assignTo?: string;
+  answer?: { outcome: 'PLAN' } | { outcome: 'LINK'; dataset: string } | { outcome: 'DECLINE'; reason: string };
+}
+
+/** A few demands (需求清单) in different states, so that a newcomer sees the workflow. */
+export const DEMO_DEMANDS: DemoDemand[] = [
+  {
+    requester: 'DG-TAX',
+    title: '不动产登记信息',
+    description: '个人和企业名下不动产的登记信息（权利人、坐落、面积、登记日期），用于房产交易税费核定。',
+    fields: ['权利人证件号码', '不动产坐落', '建筑面积', '登记日期'],
+    purpose: '存量房交易计税价格核定',
+    legalBasis: '《中华人民共和国税收征收管理法》',
+  },
+  {
+    requester: 'DG-HRSS',
+    title: '企业变更登记信息',
+    description: '企业名称、法定代表人和住所的变更记录，用于同步社会保险参保单位信息。',
+    fields: ['统一社会信用代码', '变更事项', '变更前内容', '变更后内容', '变更日期'],
+    purpose: '参保单位信息变更同步',
+    suggestedProvider: 'DG-AMR',
+    assignTo: 'DG-AMR',
+  },
+  {
+    requester: 'DG-HEALTH',
+    title: '新生儿户籍登记信息',
+    description: '新生儿落户登记的姓名、身份证号、出生日期和登记派出所，用于出生医学证明与户籍的核对。',
+    fields: ['姓名', '公民身份号码', '出生日期', '登记机关'],
+    purpose: '出生一件事联办',
+    suggestedProvider: 'DG-PSB',
+    assignTo: 'DG-PSB',
+    answer: { outcome: 'PLAN' },
+  },
+  {
+    requester: 'DG-TAX',
+    title: '企业登记基本信息',
+    description: '企业的统一社会信用代码、名称、法定代表人和登记状态，用于新办纳税人信息确认。',
+    fields: ['creditCode', 'entName', 'legalRep', 'regStatus'],
+    purpose: '新办纳税人套餐式服务',
+    legalBasis: '《中华人民共和国税收征收管理法》',
+    suggestedProvider: 'DG-AMR',
+    assignTo: 'DG-AMR',
+    answer: { outcome: 'LINK', dataset: 'AMR-ENT-REG' },
+  },
+  {
+    requester: 'DG-TRANSPORT',
+    title: '驾驶员违法犯罪记录明细',
+    description: '网约车驾驶员的全部违法犯罪记录明细。',
+    fields: ['公民身份号码', '案由', '判决日期'],
+    purpose: '网约车驾驶员背景核查',
+    suggestedProvider: 'DG-PSB',
+    assignTo: 'DG-PSB',
+    answer: { outcome: 'DECLINE', reason: '明细不予共享；背景核查请使用“违法犯罪记录”数据集的核查结果（有无记录），按有条件共享申请。' },
+  },
+];

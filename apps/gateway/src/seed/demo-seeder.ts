@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { DemandAnswerOutcome, DemandService } from '@causeway/access';
 import { CatalogueService, type DatasetDto } from '@causeway/catalogue';
 import { CausewayConfig, notFound, Role, type RequestContext } from '@causeway/core';
 import { DepartmentsService, SystemClientsService, UsersService } from '@causeway/identity';
@@ -7,7 +8,7 @@ import iconv from 'iconv-lite';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { DEMO_CLIENTS, DEMO_DATASETS, DEMO_DEPARTMENTS, DEMO_PASSWORD, DEMO_PEOPLE } from './demo-data.js';
+import { DEMO_CLIENTS, DEMO_DATASETS, DEMO_DEMANDS, DEMO_DEPARTMENTS, DEMO_PASSWORD, DEMO_PEOPLE } from './demo-data.js';
 import { DEMO_ROW_COUNTS, demoCsv } from './demo-rows.js';
 
 export interface RowLoadOptions {
@@ -37,6 +38,7 @@ export class DemoSeeder {
     private readonly clients: SystemClientsService,
     private readonly catalogue: CatalogueService,
     private readonly ingest: IngestService,
+    private readonly demands: DemandService,
   ) {}
 
   private get credentialsFile(): string {
@@ -88,6 +90,7 @@ export class DemoSeeder {
       const legacy = code === 'AMR-ENT-REG';
       rows += (await this.loadRows(code, DEMO_ROW_COUNTS[code] ?? 1000, { publish: true, encoding: legacy ? 'gb18030' : 'utf-8', titles: legacy })).rowCount;
     }
+    await this.seedDemands();
     this.logger.log(
       `demo setting seeded: ${DEMO_DEPARTMENTS.length} departments, ${DEMO_PEOPLE.length} people, ${DEMO_CLIENTS.length} system clients, ${DEMO_DATASETS.length} datasets, ${rows} rows`,
     );
@@ -120,6 +123,24 @@ export class DemoSeeder {
   private async stewardOfDataset(dataset: DatasetDto): Promise<RequestContext> {
     const department = await this.departments.byId(dataset.providerDepartmentId);
     return this.stewardOf(department!.code);
+  }
+
+  /** The demo demands (需求清单) in their states, when the city has none yet. */
+  private async seedDemands(): Promise<void> {
+    const bureau = await this.stewardOf('GZ-DATA');
+    const admin: RequestContext = { ...bureau, principal: { ...bureau.principal, roles: [Role.ADMIN] } };
+    if ((await this.demands.list(admin, {}, 1)).totalCount > 0) return;
+    const planned = new Date(Date.now() + 60 * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 10);
+    for (const { requester, assignTo, answer, ...input } of DEMO_DEMANDS) {
+      const demand = await this.demands.submit(await this.stewardOf(requester), input);
+      if (!assignTo) continue;
+      await this.demands.assign(admin, demand.id, { provider: assignTo, note: '请于期限内答复' });
+      if (!answer) continue;
+      const provider = await this.stewardOf(assignTo);
+      if (answer.outcome === 'PLAN') await this.demands.answer(provider, demand.id, { outcome: DemandAnswerOutcome.PLAN, plannedBy: planned, reason: '拟于下季度编目' });
+      if (answer.outcome === 'LINK') await this.demands.answer(provider, demand.id, { outcome: DemandAnswerOutcome.LINK, dataset: answer.dataset });
+      if (answer.outcome === 'DECLINE') await this.demands.answer(provider, demand.id, { outcome: DemandAnswerOutcome.DECLINE, reason: answer.reason });
+    }
   }
 
   /** A request context acting as the seeding steward of a department. */

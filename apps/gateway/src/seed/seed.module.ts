@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccessModule } from '@causeway/access';
 import { CatalogueModule } from '@causeway/catalogue';
 import { IdentityModule } from '@causeway/identity';
 import { IngestModule } from '@causeway/ingest';
@@ -6,7 +7,7 @@ import { DemoSeeder } from './demo-seeder.js';
 import { StartupDataService } from './startup-data.js';
 
 @Module({
-  imports: [IdentityModule, CatalogueModule, IngestModule],
+  imports: [IdentityModule, CatalogueModule, IngestModule, AccessModule],
   providers: [DemoSeeder, StartupDataService],
   exports: [DemoSeeder, StartupDataService],
 })
