@@ -11,6 +11,14 @@ export class CausewayConfig {
   @Matches(postgresUrl, { message: 'DATABASE_URL must be a postgres:// URL, e.g. postgres://causeway:secret@db:5432/causeway' })
   DATABASE_URL?: string;
 
+  /**
+   * A connection straight to PostgreSQL when DATABASE_URL goes through a pooler such as pgbouncer
+   * in transaction mode: the change feed (LISTEN) and advisory locks need a session of their own.
+   */
+  @IsOptional()
+  @Matches(postgresUrl, { message: 'DIRECT_DATABASE_URL must be a postgres:// URL straight to PostgreSQL (not through pgbouncer), e.g. postgres://causeway:secret@db:5432/causeway' })
+  DIRECT_DATABASE_URL?: string;
+
   @IsOptional()
   @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((url) => url.trim()).filter(Boolean) : value))
   @Matches(postgresUrl, { each: true, message: 'DATABASE_REPLICA_URLS must be a comma-separated list of postgres:// URLs' })
@@ -121,7 +129,7 @@ export class ConfigurationError extends Error {
 
 /** Reads and validates the environment; throws a ConfigurationError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): CausewayConfig {
-  const known = Object.keys(new CausewayConfig()).concat(['DATABASE_URL', 'JWT_SECRET', 'REDIS_URL', 'AUDIT_SIGNING_KEY']);
+  const known = Object.keys(new CausewayConfig()).concat(['DATABASE_URL', 'JWT_SECRET', 'REDIS_URL', 'AUDIT_SIGNING_KEY', 'DIRECT_DATABASE_URL']);
   const raw: Record<string, string> = {};
   for (const key of known) {
     const value = env[key];

@@ -2,6 +2,7 @@ import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicatio
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CausewayConfig } from '@causeway/core';
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import { ChangeFeed } from './change-feed.js';
 import { DatabaseServer } from './database-server.js';
 import { MIGRATIONS } from './migrations/index.js';
 
@@ -94,8 +95,8 @@ export class DatabaseModule {
           },
         }),
       ],
-      providers: [DatabaseLifecycle],
-      exports: [serverModule, TypeOrmModule],
+      providers: [DatabaseLifecycle, ChangeFeed],
+      exports: [serverModule, TypeOrmModule, ChangeFeed],
     };
   }
 }

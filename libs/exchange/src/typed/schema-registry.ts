@@ -3,7 +3,6 @@ import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-hos
 import { CatalogueService, type DatasetDto } from '@causeway/catalogue';
 import { Authenticated, type AccessPolicy, type RequestWithContext } from '@causeway/core';
 import { AuthGuard } from '@causeway/identity';
-import { ChangeFeed } from '@causeway/policy';
 import type { GraphQLResolveInfo, GraphQLSchema } from 'graphql';
 import type { Subscription } from 'rxjs';
 import { ExchangeService } from '../exchange.service.js';
@@ -43,7 +42,7 @@ interface TypedArgs {
 /**
  * The served GraphQL schema: the static schema (what GraphQLSchemaHost holds and schema.graphql
  * records) plus one typed root field per published dataset. Rebuilt when the catalogue changes
- * (in this replica at once, in the others through the ChangeFeed), validated, then handed to
+ * (committed changes of any gateway or CLI process, heard through the ChangeFeed), validated, then handed to
  * Apollo, which serves each request with the schema it started with: queries in flight finish
  * on the old one.
  */
@@ -64,7 +63,6 @@ export class TypedSchemaRegistry implements OnModuleDestroy {
     private readonly catalogue: CatalogueService,
     private readonly exchange: ExchangeService,
     private readonly guard: AuthGuard,
-    private readonly feed: ChangeFeed,
   ) {}
 
   /** Called by the GraphQL driver with the static schema; builds the first served schema. */
@@ -72,7 +70,8 @@ export class TypedSchemaRegistry implements OnModuleDestroy {
     this.base = base;
     this.current = base;
     await this.rebuild();
-    this.subscriptions = [this.catalogue.changes.subscribe(() => this.schedule()), this.feed.events.subscribe((event) => event.channel === 'catalogue' && this.schedule())];
+    // Committed catalogue changes of every process (ChangeFeed), this one's at commit.
+    this.subscriptions = [this.catalogue.changes.subscribe(() => this.schedule())];
   }
 
   /** The Apollo `gateway` serving this registry's schemas. */
