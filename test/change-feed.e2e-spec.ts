@@ -120,4 +120,16 @@ describe('one change feed for every gateway process', () => {
       lookup.mockRestore();
     }
   });
+
+  it('a gateway replica started with another JWT_SECRET refuses to start, naming JWT_SECRET', async () => {
+    const started = await run(process.execPath, ['dist/apps/gateway/src/main.js'], {
+      env: { ...process.env, DATABASE_URL: a.databaseUrl, CAUSEWAY_DATA_DIR: a.dataDir, PORT: '0', LOG_LEVEL: 'silent', JWT_SECRET: 'another secret of at least thirty-two characters' },
+      timeout: 30_000,
+    }).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => ({ code: error.code, stderr: error.stderr }),
+    );
+    expect(started.code).toBe(1);
+    expect(started.stderr).toContain('JWT_SECRET differs from the master secret this database was first started with');
+  });
 });

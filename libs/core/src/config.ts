@@ -11,14 +11,6 @@ export class CausewayConfig {
   @Matches(postgresUrl, { message: 'DATABASE_URL must be a postgres:// URL, e.g. postgres://causeway:secret@db:5432/causeway' })
   DATABASE_URL?: string;
 
-  /**
-   * A connection straight to PostgreSQL when DATABASE_URL goes through a pooler such as pgbouncer
-   * in transaction mode: the change feed (LISTEN) and advisory locks need a session of their own.
-   */
-  @IsOptional()
-  @Matches(postgresUrl, { message: 'DIRECT_DATABASE_URL must be a postgres:// URL straight to PostgreSQL (not through pgbouncer), e.g. postgres://causeway:secret@db:5432/causeway' })
-  DIRECT_DATABASE_URL?: string;
-
   @IsOptional()
   @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((url) => url.trim()).filter(Boolean) : value))
   @Matches(postgresUrl, { each: true, message: 'DATABASE_REPLICA_URLS must be a comma-separated list of postgres:// URLs' })
@@ -111,6 +103,16 @@ export class CausewayConfig {
   @IsIn(['development', 'production', 'test'], { message: 'NODE_ENV must be development, production or test' })
   NODE_ENV = 'development';
 
+  /**
+   * Dataset rows may be read from a DATABASE_REPLICA_URLS replica only while it is at most this far
+   * behind the primary; past it they are read from the primary. 0 never reads from replicas.
+   */
+  @Transform(({ value }) => (value === undefined || value === '' ? 1000 : Number(value)))
+  @IsInt({ message: 'REPLICA_MAX_LAG_MS must be a whole number of milliseconds between 0 and 600000, e.g. 1000' })
+  @Min(0, { message: 'REPLICA_MAX_LAG_MS must be a whole number of milliseconds between 0 and 600000, e.g. 1000' })
+  @Max(600_000, { message: 'REPLICA_MAX_LAG_MS must be a whole number of milliseconds between 0 and 600000, e.g. 1000' })
+  REPLICA_MAX_LAG_MS = 1000;
+
   get dataDir(): string {
     return path.resolve(this.CAUSEWAY_DATA_DIR);
   }
@@ -129,7 +131,7 @@ export class ConfigurationError extends Error {
 
 /** Reads and validates the environment; throws a ConfigurationError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): CausewayConfig {
-  const known = Object.keys(new CausewayConfig()).concat(['DATABASE_URL', 'JWT_SECRET', 'REDIS_URL', 'AUDIT_SIGNING_KEY', 'DIRECT_DATABASE_URL']);
+  const known = Object.keys(new CausewayConfig()).concat(['DATABASE_URL', 'JWT_SECRET', 'REDIS_URL', 'AUDIT_SIGNING_KEY']);
   const raw: Record<string, string> = {};
   for (const key of known) {
     const value = env[key];

@@ -133,7 +133,7 @@ export class ChangeFeed implements OnModuleInit, OnModuleDestroy {
 
   private async connect(): Promise<void> {
     if (this.stopped) return;
-    const client = new pg.Client({ connectionString: this.server.directUrl, application_name: 'causeway-change-feed' });
+    const client = new pg.Client({ connectionString: this.server.url, application_name: 'causeway-change-feed' });
     client.on('notification', (message) => {
       if (message.channel !== NOTIFY_CHANNEL) return;
       const event = parseNotice(message.payload);

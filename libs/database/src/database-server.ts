@@ -8,8 +8,6 @@ export class DatabaseServer {
     readonly url: string,
     readonly replicaUrls: readonly string[],
     private readonly embedded: EmbeddedPostgres | null,
-    /** A connection straight to PostgreSQL (never through a pooler): the change feed and advisory locks need a session. */
-    readonly directUrl: string = url,
   ) {}
 
   get isEmbedded(): boolean {
@@ -17,7 +15,7 @@ export class DatabaseServer {
   }
 
   static async open(config: CausewayConfig, options: { fast?: boolean; database?: string } = {}): Promise<DatabaseServer> {
-    if (config.DATABASE_URL) return new DatabaseServer(config.DATABASE_URL, config.DATABASE_REPLICA_URLS, null, config.DIRECT_DATABASE_URL ?? config.DATABASE_URL);
+    if (config.DATABASE_URL) return new DatabaseServer(config.DATABASE_URL, config.DATABASE_REPLICA_URLS, null);
     const logger = new Logger('EmbeddedPostgres');
     const embedded = await EmbeddedPostgres.open({
       dataDir: config.dataDir,

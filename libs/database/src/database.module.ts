@@ -4,6 +4,9 @@ import { CausewayConfig } from '@causeway/core';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { ChangeFeed } from './change-feed.js';
 import { DatabaseServer } from './database-server.js';
+import { ReplicaRouter } from './replicas.js';
+import { SecretFingerprintCheck } from './secret-fingerprint.js';
+import { assertSessionConnections } from './session-probe.js';
 import { MIGRATIONS } from './migrations/index.js';
 
 /** Serialises migration runs of several gateway replicas starting at once. */
@@ -39,9 +42,8 @@ export function dataSourceOptions(server: DatabaseServer): DataSourceOptions {
     extra: pool,
     logging: false,
   };
-  if (server.replicaUrls.length > 0) {
-    return { ...common, replication: { master: { url: server.url }, slaves: server.replicaUrls.map((url) => ({ url })) } };
-  }
+  // Never TypeORM's replication: it would send reads of grants, identity and the catalogue to a
+  // replica that may lag. Only dataset rows may go to replicas (ReplicaRouter).
   return { ...common, url: server.url };
 }
 
@@ -88,6 +90,7 @@ export class DatabaseModule {
           inject: [DatabaseServer],
           useFactory: (server: DatabaseServer) => ({ ...dataSourceOptions(server), autoLoadEntities: true }),
           dataSourceFactory: async (dataSourceOptionsValue) => {
+            await assertSessionConnections((dataSourceOptionsValue as { url: string }).url);
             const dataSource = await new DataSource(dataSourceOptionsValue!).initialize();
             const applied = await runMigrations(dataSource);
             if (applied.length > 0) new Logger('Migrations').log(`applied ${applied.join(', ')}`);
@@ -95,8 +98,8 @@ export class DatabaseModule {
           },
         }),
       ],
-      providers: [DatabaseLifecycle, ChangeFeed],
-      exports: [serverModule, TypeOrmModule, ChangeFeed],
+      providers: [DatabaseLifecycle, ChangeFeed, ReplicaRouter, SecretFingerprintCheck],
+      exports: [serverModule, TypeOrmModule, ChangeFeed, ReplicaRouter],
     };
   }
 }
