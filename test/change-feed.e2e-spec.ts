@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { SharingType } from '@causeway/catalogue';
 import { Role } from '@causeway/core';
+import { ChangeFeed } from '@causeway/database';
 import { DepartmentsService, SystemClientsService } from '@causeway/identity';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import pg from 'pg';
+import type { DataSource } from 'typeorm';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { grant, PEOPLE, peopleRegister } from './support/exchange-fixtures.js';
@@ -131,5 +135,54 @@ describe('one change feed for every gateway process', () => {
     );
     expect(started.code).toBe(1);
     expect(started.stderr).toContain('JWT_SECRET differs from the master secret this database was first started with');
+  });
+
+  it('a change notice reaches every process only if its transaction commits', async () => {
+    const heard = { a: [] as string[], b: [] as string[] };
+    const subscriptions = (['a', 'b'] as const).map((name) =>
+      (name === 'a' ? a : b).get(ChangeFeed).events.subscribe((event) => heard[name].push(`${event.channel}:${event.key}`)),
+    );
+    try {
+      const db = a.app.get<DataSource>(getDataSourceToken() as string);
+      const feed = a.get(ChangeFeed);
+      await db
+        .transaction(async (tx) => {
+          await feed.notify(tx, 'grants', 'rolled-back');
+          throw new Error('the write fails after its notice');
+        })
+        .catch(() => undefined);
+      await db.transaction((tx) => feed.notify(tx, 'grants', 'committed'));
+      const both = await eventually(
+        async () => heard,
+        (seen) => seen.a.includes('grants:committed') && seen.b.includes('grants:committed'),
+      );
+      expect(both.a).toContain('grants:committed');
+      expect(both.b).toContain('grants:committed');
+      expect([...both.a, ...both.b]).not.toContain('grants:rolled-back');
+    } finally {
+      subscriptions.forEach((subscription) => subscription.unsubscribe());
+    }
+  });
+
+  it('a department written while the change feed was cut off is seen without waiting for the backstop', async () => {
+    const departments = a.get(DepartmentsService);
+    await departments.all();
+    const admin = new pg.Client({ connectionString: a.databaseUrl });
+    await admin.connect();
+    try {
+      await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'causeway-change-feed' and datname = current_database()`);
+      // Written with no notice at all: only the feed's reconnection (or its absence) can tell the caches.
+      await admin.query(`insert into department (code, name) values ('DG-MISSED', '漏报局')`);
+    } finally {
+      await admin.end();
+    }
+    const found = await eventually(
+      () => departments.byCode('DG-MISSED'),
+      (department) => department !== null,
+      3000,
+    );
+    expect(found?.code).toBe('DG-MISSED');
+    // The feed listens again.
+    expect((await eventually(async () => a.get(ChangeFeed).listening, (listening) => listening, 3000))).toBe(true);
   });
 });
