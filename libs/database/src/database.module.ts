@@ -1,6 +1,6 @@
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { CausewayConfig } from '@causeway/core';
+import { CausewayConfig, ConfigurationError } from '@causeway/core';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { ChangeFeed } from './change-feed.js';
 import { DatabaseServer } from './database-server.js';
@@ -88,7 +88,8 @@ export class DatabaseModule {
         TypeOrmModule.forRootAsync({
           imports: [serverModule],
           inject: [DatabaseServer],
-          useFactory: (server: DatabaseServer) => ({ ...dataSourceOptions(server), autoLoadEntities: true }),
+          // A configuration the probe refuses (a pooler in between) does not get better by retrying.
+          useFactory: (server: DatabaseServer) => ({ ...dataSourceOptions(server), autoLoadEntities: true, toRetry: (error: unknown) => !(error instanceof ConfigurationError) }),
           dataSourceFactory: async (dataSourceOptionsValue) => {
             await assertSessionConnections((dataSourceOptionsValue as { url: string }).url);
             const dataSource = await new DataSource(dataSourceOptionsValue!).initialize();
