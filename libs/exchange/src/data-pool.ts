@@ -81,8 +81,8 @@ export class DataPool implements OnModuleDestroy {
   /**
    * Runs one statement; rows come as arrays in the statement's column order (no per-row objects).
    * Dataset rows (immutable once loaded) may come from a replica within REPLICA_MAX_LAG_MS of the
-   * primary; a replica that has not replayed the version's table yet, or cannot be reached, is
-   * passed over for the primary.
+   * primary; a replica that has not replayed the version's table yet (42P01), cancels the read for
+   * a conflict with its replay (40001), or cannot be reached, is passed over for the primary.
    */
   async query(sql: string, values: unknown[]): Promise<unknown[][]> {
     const replicaUrl = this.replicas.rowsUrl();
@@ -93,7 +93,7 @@ export class DataPool implements OnModuleDestroy {
         return await this.rowsFrom(replica, sql, values);
       } catch (error) {
         const code = (error as { code?: string }).code ?? '';
-        if (code !== '42P01' && !code.startsWith('08') && !/connect|terminat/i.test((error as Error).message ?? '')) throw error;
+        if (code !== '42P01' && code !== '40001' && !code.startsWith('08') && !/connect|terminat/i.test((error as Error).message ?? '')) throw error;
       }
     }
     return this.rowsFrom(this.pool, sql, values);
