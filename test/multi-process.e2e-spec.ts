@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { EmbeddedPostgres } from '@causeway/database';
+import type { CausewayConfig } from '@causeway/core';
+import { EmbeddedPostgres, ReplicaRouter, type DatabaseServer } from '@causeway/database';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -275,6 +276,36 @@ describe('several gateway processes on one database', () => {
       (answer) => answer.data?.__type.fields.some((field) => field.name === 'rigPeople') ?? false,
     );
     expect(typed.data?.__type.fields.map((field) => field.name)).toContain('rigPeople');
+  });
+
+  it('a replica stops serving dataset rows once it lags past REPLICA_MAX_LAG_MS, and serves again when caught up, however idle the primary', async () => {
+    if (skip('replica lag routing', skipped ?? replicaSkipped)) return;
+    const maxLagMs = 300;
+    const router = new ReplicaRouter({ url: primary!.url, replicaUrls: [standby!.url] } as unknown as DatabaseServer, { REPLICA_MAX_LAG_MS: maxLagMs } as CausewayConfig);
+    const writer = new pg.Client({ connectionString: primary!.url });
+    const replica = new pg.Client({ connectionString: standby!.url });
+    await Promise.all([writer.connect(), replica.connect()]);
+    await writer.query('create table if not exists lag_probe (at timestamptz)');
+    await router.onModuleInit();
+    try {
+      expect(await eventually(async () => router.rowsUrl(), (url) => url === standby!.url, 3000)).toBe(standby!.url);
+      await replica.query('select pg_wal_replay_pause()');
+      // The primary keeps writing; the paused replica falls behind.
+      const writing = setInterval(() => void writer.query('insert into lag_probe values (now())').catch(() => undefined), 50);
+      try {
+        expect(await eventually(async () => router.rowsUrl(), (url) => url === null, 5000)).toBeNull();
+      } finally {
+        clearInterval(writing);
+        await replica.query('select pg_wal_replay_resume()');
+      }
+      expect(await eventually(async () => router.rowsUrl(), (url) => url === standby!.url, 5000)).toBe(standby!.url);
+      // Nothing written for several times the allowed lag: caught up is caught up, whatever the age of the last replayed transaction.
+      await new Promise((resolve) => setTimeout(resolve, maxLagMs * 4));
+      expect(router.rowsUrl()).toBe(standby!.url);
+    } finally {
+      await router.onModuleDestroy();
+      await Promise.all([writer.end(), replica.end()]);
+    }
   });
 
   it('both gateways append to one gapless audit chain', async () => {
