@@ -2,6 +2,5 @@ export { DatabaseModule, dataSourceOptions, runMigrations, type DatabaseModuleOp
 export { DatabaseServer } from './database-server.js';
 export { CLUSTERS_FOR_UNREACHABLE_FOLDERS, EmbeddedDatabaseError, EmbeddedPostgres } from './embedded-postgres.js';
 export { DATA_SCHEMA } from './migrations/1763700000000-foundation.js';
-export { CACHE_BACKSTOP_MS, CHANGE_CHANNELS, ChangeFeed, FeedCache, NOTIFY_CHANNEL, parseNotice, type ChangeChannel, type ChangeEvent } from './change-feed.js';
-export { ReplicaRouter, replicaLagMs, type ReplicaReading } from './replicas.js';
-export { assertSessionConnections } from './session-probe.js';
+export { ChangeFeed, FeedCache, type ChangeChannel, type ChangeEvent } from './change-feed.js';
+export { ReplicaRouter } from './replicas.js';
