@@ -72,6 +72,5 @@ export async function grant(
       }),
     ),
   );
-  grants.committed(created);
   return created.id;
 }

@@ -26,6 +26,7 @@ export class TestGateway {
     readonly app: NestFastifyApplication,
     readonly databaseUrl: string,
     readonly dataDir: string,
+    private readonly ownsDataDir = true,
   ) {}
 
   /**
@@ -64,10 +65,20 @@ export class TestGateway {
     return new TestGateway(app, url.toString(), dataDir);
   }
 
+  /** Another gateway on this one's database and data folder, with caches and a change feed of its own: a second replica. */
+  async replica(): Promise<TestGateway> {
+    process.env.DATABASE_URL = this.databaseUrl;
+    process.env.CAUSEWAY_DATA_DIR = this.dataDir;
+    const app = await createGateway({ logger: false });
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+    return new TestGateway(app, this.databaseUrl, this.dataDir, false);
+  }
+
   async close(): Promise<void> {
     await this.app.close();
     // Keys, checkpoints and credentials of a test gateway are not kept (CI machines would pile them up).
-    await rm(this.dataDir, { recursive: true, force: true });
+    if (this.ownsDataDir) await rm(this.dataDir, { recursive: true, force: true });
   }
 
   get<T>(token: abstract new (...args: never[]) => T): T {

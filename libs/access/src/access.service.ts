@@ -96,7 +96,7 @@ export class AccessService {
   }
 
   async approve(ctx: RequestContext, id: string, input: ApproveAccessRequestInput = {}): Promise<AccessRequestDto> {
-    const created = await this.db.transaction(async (tx) => {
+    await this.db.transaction(async (tx) => {
       const { row, dataset } = await this.decidable(tx, ctx, id);
       const fields = [...new Set(input.fields ?? row.fields)];
       const masked = [...new Set(input.masked ?? [])];
@@ -135,9 +135,7 @@ export class AccessService {
         grants: [{ id: grant.id, version: grant.version }],
         detail: { request: row.id, validUntil, aggregateOnly: grant.aggregateOnly },
       });
-      return grant;
     });
-    this.grants.committed(created);
     return this.get(ctx, id);
   }
 
@@ -181,7 +179,6 @@ export class AccessService {
       });
       return grant;
     });
-    this.grants.committed(revoked);
     return revoked;
   }
 

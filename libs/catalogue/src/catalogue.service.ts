@@ -15,7 +15,8 @@ import {
   type RequestContext,
 } from '@causeway/core';
 import { AuditOutcome, AuditService } from '@causeway/audit';
-import { Subject } from 'rxjs';
+import { ChangeFeed } from '@causeway/database';
+import { map, type Observable } from 'rxjs';
 import { DataSource, EntityManager } from 'typeorm';
 import {
   DatasetChangeDto,
@@ -32,11 +33,9 @@ import { DatasetChangeEntity, DatasetEntity, DatasetFieldEntity, DatasetVersionE
 import { DatasetStatus, MaskType, OpenType, Sensitivity, SharingType, UpdateCycle, type FieldType } from './enums.js';
 import { deriveApiName, fieldProblems, likePattern, RESERVED_API_NAMES, searchTextOf, sharingProblems, versionTableName } from './rules.js';
 
-/** Emitted after a dataset's catalogue entry, fields or current version change. */
+/** A dataset's catalogue entry, fields or versions changed ('*': any dataset may have). */
 export interface DatasetChanged {
   datasetId: string;
-  code: string;
-  action: string;
 }
 
 const UPDATABLE: (keyof UpdateDatasetInput)[] = [
@@ -46,14 +45,21 @@ const UPDATABLE: (keyof UpdateDatasetInput)[] = [
 
 @Injectable()
 export class CatalogueService {
-  /** Other contexts (typed schema, policy caches) subscribe to rebuild what depends on the catalogue. */
-  readonly changes = new Subject<DatasetChanged>();
+  /**
+   * Other contexts (typed schema, policy and portal caches) subscribe to rebuild what depends on
+   * the catalogue. Changes are announced only once committed, by whichever gateway or CLI process
+   * made them: every write sends its notice inside its transaction (ChangeFeed).
+   */
+  readonly changes: Observable<DatasetChanged>;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly cursors: CursorCodec,
     private readonly audit: AuditService,
-  ) {}
+    private readonly feed: ChangeFeed,
+  ) {
+    this.changes = feed.keysOf('catalogue').pipe(map((datasetId) => ({ datasetId })));
+  }
 
   // ---- steward operations -------------------------------------------------------------
 
@@ -110,7 +116,6 @@ export class CatalogueService {
       await this.audited(ctx, 'dataset.register', input.code, { title: input.title, fields: input.fields.map((field) => field.name), sharingType: input.sharingType, openType: input.openType });
       return dataset;
     });
-    this.changes.next({ datasetId: saved.id, code: saved.code, action: 'REGISTERED' });
     return this.require(saved.code);
   }
 
@@ -150,7 +155,6 @@ export class CatalogueService {
       await this.recordChange(tx, ctx, dataset.id, 'UPDATED', changes);
       await this.audited(ctx, 'dataset.update', code, { changed: Object.keys(changes) });
     });
-    this.changes.next({ datasetId: dataset.id, code, action: 'UPDATED' });
     return this.require(code);
   }
 
@@ -168,7 +172,6 @@ export class CatalogueService {
       });
       await this.audited(ctx, 'dataset.define-fields', code, { fields: fields.map((field) => `${field.name}:${field.type}:${field.sensitivity ?? Sensitivity.INTERNAL}`) });
     });
-    this.changes.next({ datasetId: dataset.id, code, action: 'FIELDS_DEFINED' });
     return this.require(code);
   }
 
@@ -180,7 +183,6 @@ export class CatalogueService {
       await this.recordChange(tx, ctx, dataset.id, 'RETIRED', { status: { from: dataset.status, to: DatasetStatus.RETIRED }, reason: reason ?? null });
       await this.audited(ctx, 'dataset.retire', code, { reason: reason ?? null });
     });
-    this.changes.next({ datasetId: dataset.id, code, action: 'RETIRED' });
     return this.require(code);
   }
 
@@ -213,7 +215,6 @@ export class CatalogueService {
     };
     if (manager) await work(manager);
     else await this.db.transaction(work);
-    this.changes.next({ datasetId: dataset.id, code, action: 'VERSION_PUBLISHED' });
     return this.require(code, manager);
   }
 
@@ -237,7 +238,6 @@ export class CatalogueService {
       await this.audited(ctx, 'dataset.drop-version', code, { rows: row.rowCount }, version);
       return this.versionDto(row, current);
     });
-    this.changes.next({ datasetId: dataset.id, code, action: 'VERSION_DROPPED' });
     return dropped;
   }
 
@@ -379,7 +379,12 @@ export class CatalogueService {
     }
   }
 
+  /**
+   * Every change to a dataset's entry, fields or versions is recorded here, inside its transaction,
+   * with its change notice: every process drops what it cached of the dataset when it commits.
+   */
   async recordChange(tx: EntityManager, ctx: RequestContext, datasetId: string, action: string, changes: Record<string, unknown>): Promise<void> {
+    await this.feed.notify(tx, 'catalogue', datasetId);
     // Raw SQL: TypeORM would encode a JSON object for a jsonb column a second time.
     await tx.query(`insert into dataset_change (dataset_id, principal, department_code, action, changes) values ($1, $2, $3, $4, $5::jsonb)`, [
       datasetId,

@@ -205,6 +205,16 @@ export class CausewayConfig {
   @Max(3_600_000, { message: 'INGEST_BODY_IDLE_TIMEOUT_MS must be a whole number of milliseconds between 100 and 3600000, e.g. 60000' })
   INGEST_BODY_IDLE_TIMEOUT_MS = 60_000;
 
+  /**
+   * Dataset rows may be read from a DATABASE_REPLICA_URLS replica only while it is at most this far
+   * behind the primary; past it they are read from the primary. 0 never reads from replicas.
+   */
+  @Transform(({ value }) => (value === undefined || value === '' ? 1000 : Number(value)))
+  @IsInt({ message: 'REPLICA_MAX_LAG_MS must be a whole number of milliseconds between 0 and 600000, e.g. 1000' })
+  @Min(0, { message: 'REPLICA_MAX_LAG_MS must be a whole number of milliseconds between 0 and 600000, e.g. 1000' })
+  @Max(600_000, { message: 'REPLICA_MAX_LAG_MS must be a whole number of milliseconds between 0 and 600000, e.g. 1000' })
+  REPLICA_MAX_LAG_MS = 1000;
+
   get dataDir(): string {
     return path.resolve(this.CAUSEWAY_DATA_DIR);
   }

@@ -1,4 +1,4 @@
-import { hkdfSync, randomBytes } from 'node:crypto';
+import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CausewayConfig } from './config.js';
@@ -14,6 +14,14 @@ export class Secrets {
 
   keyString(purpose: string): string {
     return this.key(purpose).toString('base64url');
+  }
+
+  /**
+   * Names the master secret without revealing anything of it (an HMAC of a fixed label under a key
+   * of its own): two processes with equal fingerprints share one secret.
+   */
+  fingerprint(): string {
+    return createHmac('sha256', this.key('fingerprint')).update('causeway master secret fingerprint v1').digest('hex');
   }
 }
 

@@ -1,8 +1,12 @@
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { CausewayConfig } from '@causeway/core';
+import { CausewayConfig, ConfigurationError } from '@causeway/core';
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import { ChangeFeed } from './change-feed.js';
 import { DatabaseServer } from './database-server.js';
+import { ReplicaRouter } from './replicas.js';
+import { SecretFingerprintCheck } from './secret-fingerprint.js';
+import { assertSessionConnections } from './session-probe.js';
 import { MIGRATIONS } from './migrations/index.js';
 
 /** Serialises migration runs of several gateway replicas starting at once. */
@@ -38,9 +42,8 @@ export function dataSourceOptions(server: DatabaseServer, poolSize = 20): DataSo
     extra: pool,
     logging: false,
   };
-  if (server.replicaUrls.length > 0) {
-    return { ...common, replication: { master: { url: server.url }, slaves: server.replicaUrls.map((url) => ({ url })) } };
-  }
+  // Never TypeORM's replication: it would send reads of grants, identity and the catalogue to a
+  // replica that may lag. Only dataset rows may go to replicas (ReplicaRouter).
   return { ...common, url: server.url };
 }
 
@@ -85,8 +88,14 @@ export class DatabaseModule {
         TypeOrmModule.forRootAsync({
           imports: [serverModule],
           inject: [DatabaseServer, CausewayConfig],
-          useFactory: (server: DatabaseServer, config: CausewayConfig) => ({ ...dataSourceOptions(server, config.DATABASE_POOL_SIZE), autoLoadEntities: true }),
+          // A configuration the probe refuses (a pooler in between) does not get better by retrying.
+          useFactory: (server: DatabaseServer, config: CausewayConfig) => ({
+            ...dataSourceOptions(server, config.DATABASE_POOL_SIZE),
+            autoLoadEntities: true,
+            toRetry: (error: unknown) => !(error instanceof ConfigurationError),
+          }),
           dataSourceFactory: async (dataSourceOptionsValue) => {
+            await assertSessionConnections((dataSourceOptionsValue as { url: string }).url);
             const dataSource = await new DataSource(dataSourceOptionsValue!).initialize();
             const applied = await runMigrations(dataSource);
             if (applied.length > 0) new Logger('Migrations').log(`applied ${applied.join(', ')}`);
@@ -94,8 +103,8 @@ export class DatabaseModule {
           },
         }),
       ],
-      providers: [DatabaseLifecycle],
-      exports: [serverModule, TypeOrmModule],
+      providers: [DatabaseLifecycle, ChangeFeed, ReplicaRouter, SecretFingerprintCheck],
+      exports: [serverModule, TypeOrmModule, ChangeFeed, ReplicaRouter],
     };
   }
 }

@@ -167,6 +167,8 @@ async function reachableBinaries(binaries: Binaries, ids: { uid: number; gid: nu
  */
 export class EmbeddedPostgres {
   private child: ChildProcess | null = null;
+  /** How this process started the server: what a standby of it needs. */
+  private started: { binaries: Binaries; ids: { uid: number; gid: number } | null; credentials: Credentials; fast: boolean } | null = null;
 
   private constructor(
     readonly url: string,
@@ -220,7 +222,46 @@ export class EmbeddedPostgres {
       return shared;
     }
     await server.ensureDatabase(credentials);
+    server.started = { binaries: programs, ids, credentials, fast: options.fast ?? false };
     return server;
+  }
+
+  /**
+   * Starts a streaming replica of this server with its cluster in `pgdata` (a new folder), from a
+   * hot base backup taken with pg_backup_start/pg_backup_stop and a file copy: the embedded
+   * packages ship no pg_basebackup. For the multi-process tests and local trials of
+   * DATABASE_REPLICA_URLS; only a server this process started can seed one.
+   */
+  async startStandby(pgdata: string, log: (line: string) => void = () => undefined): Promise<EmbeddedPostgres> {
+    if (!this.started) throw new EmbeddedDatabaseError('only an embedded PostgreSQL this process started can seed a standby');
+    const { binaries, ids, credentials, fast } = this.started;
+    const primary = new pg.Client({ host: '127.0.0.1', port: this.port, user: credentials.user, password: credentials.password, database: 'postgres' });
+    await primary.connect();
+    try {
+      await primary.query(`select pg_backup_start('causeway-standby', true)`);
+      await rm(pgdata, { recursive: true, force: true });
+      // cp -a keeps the files' owner (the "postgres" user when root runs this).
+      await run('cp', ['-a', this.pgdata, pgdata]);
+      // The standby streams the WAL it needs from the primary; a copy of files being written is no use.
+      for (const transient of ['postmaster.pid', 'postmaster.opts', 'pg_wal', 'pg_replslot']) await rm(path.join(pgdata, transient), { recursive: true, force: true });
+      await mkdir(path.join(pgdata, 'pg_wal', 'archive_status'), { recursive: true, mode: 0o700 });
+      await mkdir(path.join(pgdata, 'pg_replslot'), { mode: 0o700 });
+      const [{ labelfile }] = (await primary.query<{ labelfile: string }>('select labelfile from pg_backup_stop(false)')).rows as [{ labelfile: string }];
+      await writeFile(path.join(pgdata, 'backup_label'), labelfile, { mode: 0o600 });
+    } finally {
+      await primary.end().catch(() => undefined);
+    }
+    await writeFile(path.join(pgdata, 'standby.signal'), '', { mode: 0o600 });
+    const conninfo = `host=127.0.0.1 port=${this.port} user=${credentials.user} password=${credentials.password} application_name=causeway-standby`;
+    await writeFile(path.join(pgdata, 'postgresql.auto.conf'), `primary_conninfo = '${conninfo}'
+`, { flag: 'a', mode: 0o600 });
+    if (ids) {
+      for (const made of ['pg_wal', 'pg_wal/archive_status', 'pg_replslot', 'backup_label', 'standby.signal', 'postgresql.auto.conf']) await chown(path.join(pgdata, made), ids.uid, ids.gid);
+    }
+    const port = await freePort();
+    const standby = new EmbeddedPostgres(EmbeddedPostgres.urlFor(credentials, port), port, pgdata);
+    await standby.start(binaries, ids, fast, log);
+    return standby;
   }
 
   /**
@@ -385,7 +426,8 @@ export class EmbeddedPostgres {
         const text = chunk.toString();
         output = (output + text).slice(-8000);
         for (const line of text.split('\n')) if (line.trim()) log(line.trim());
-        if (output.includes('database system is ready to accept connections')) {
+        // "ready to accept connections", or "ready to accept read-only connections" for a standby.
+        if (output.includes('database system is ready to accept')) {
           clearTimeout(timer);
           resolve();
         }

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { CausewayConfig, CausewayError, ErrorCode } from '@causeway/core';
-import { databaseUnavailable, DatabaseServer, isDatabaseUnavailable } from '@causeway/database';
+import { databaseUnavailable, DatabaseServer, isDatabaseUnavailable, ReplicaRouter } from '@causeway/database';
 import pg from 'pg';
 
 const INT8 = 20;
@@ -49,10 +49,22 @@ export class DataPool implements OnModuleDestroy {
   private readonly logger = new Logger(DataPool.name);
   private readonly pool: pg.Pool;
   private readonly maxWaiting: number;
+  /** Pools on read replicas (DATABASE_REPLICA_URLS), opened when first used. */
+  private readonly replicaPools = new Map<string, pg.Pool>();
 
-  constructor(server: DatabaseServer, config: CausewayConfig) {
-    this.pool = new pg.Pool({
-      connectionString: server.url,
+  constructor(
+    server: DatabaseServer,
+    private readonly config: CausewayConfig,
+    private readonly replicas: ReplicaRouter,
+  ) {
+    this.pool = this.openPool(server.url);
+    this.maxWaiting = config.EXCHANGE_POOL_SIZE * 8;
+  }
+
+  private openPool(url: string): pg.Pool {
+    const config = this.config;
+    const pool = new pg.Pool({
+      connectionString: url,
       application_name: 'causeway-exchange',
       max: config.EXCHANGE_POOL_SIZE,
       connectionTimeoutMillis: config.EXCHANGE_ACQUIRE_TIMEOUT_MS,
@@ -62,15 +74,37 @@ export class DataPool implements OnModuleDestroy {
       options: '-c default_transaction_read_only=on -c TimeZone=UTC',
       types: TYPES,
     });
-    this.pool.on('error', (error) => this.logger.warn(`idle data connection failed: ${error.message}`));
-    this.maxWaiting = config.EXCHANGE_POOL_SIZE * 8;
+    pool.on('error', (error) => this.logger.warn(`idle data connection failed: ${error.message}`));
+    return pool;
   }
 
-  /** Runs one statement; rows come as arrays in the statement's column order (no per-row objects). */
+  /**
+   * Runs one statement; rows come as arrays in the statement's column order (no per-row objects).
+   * Dataset rows (immutable once loaded) may come from a replica within REPLICA_MAX_LAG_MS of the
+   * primary; a replica that has not replayed the version's table yet (42P01), cancels the read for
+   * a conflict with its replay (40001), or cannot be reached, is passed over for the primary.
+   */
   async query(sql: string, values: unknown[]): Promise<unknown[][]> {
-    if (this.pool.waitingCount >= this.maxWaiting) throw rateLimited('The exchange is busy: retry in a moment');
+    const replicaUrl = this.replicas.rowsUrl();
+    if (replicaUrl) {
+      let replica = this.replicaPools.get(replicaUrl);
+      if (!replica) this.replicaPools.set(replicaUrl, (replica = this.openPool(replicaUrl)));
+      try {
+        return await this.rowsFrom(replica, sql, values);
+      } catch (error) {
+        // rowsFrom answers an unreachable server as SERVICE_UNAVAILABLE: for a replica, the primary is asked instead.
+        const unreachable = error instanceof CausewayError && error.code === ErrorCode.SERVICE_UNAVAILABLE;
+        const code = (error as { code?: string }).code ?? '';
+        if (!unreachable && code !== '42P01' && code !== '40001' && !code.startsWith('08') && !/connect|terminat/i.test((error as Error).message ?? '')) throw error;
+      }
+    }
+    return this.rowsFrom(this.pool, sql, values);
+  }
+
+  private async rowsFrom(pool: pg.Pool, sql: string, values: unknown[]): Promise<unknown[][]> {
+    if (pool.waitingCount >= this.maxWaiting) throw rateLimited('The exchange is busy: retry in a moment');
     try {
-      return (await this.pool.query<unknown[]>({ text: sql, values, rowMode: 'array' })).rows;
+      return (await pool.query<unknown[]>({ text: sql, values, rowMode: 'array' })).rows;
     } catch (error) {
       const problem = error as Error & { code?: string };
       if (problem.code === '57014') throw rateLimited('The query ran longer than the exchange allows: narrow it with where or a smaller first, then retry');
@@ -86,6 +120,6 @@ export class DataPool implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.pool.end().catch(() => undefined);
+    await Promise.all([this.pool, ...this.replicaPools.values()].map((pool) => pool.end().catch(() => undefined)));
   }
 }

@@ -1,10 +1,12 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { InjectRepository } from '@nestjs/typeorm';
 import { AuditOutcome, AuditService } from '@causeway/audit';
 import { CausewayConfig, CausewayError, ErrorCode, RateLimitStore, Role, unauthenticated, type Principal, type RequestContext } from '@causeway/core';
+import { ChangeFeed, FeedCache } from '@causeway/database';
 import { createHash } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
+import type { Subscription } from 'rxjs';
 import { Repository } from 'typeorm';
 import { dummyPasswordHash, hashApiKey, parseApiKey, sameHash, verifyPassword } from './credentials.js';
 import type { DepartmentDto, LoginInput, LoginResultDto } from './dto.js';
@@ -13,8 +15,6 @@ import { SystemClientEntity, UserEntity } from './entities.js';
 import { RateLimitMetrics } from './rate-limit-metrics.js';
 import { UsersService } from './users.service.js';
 
-/** A verified credential is trusted this long before the database is asked again. */
-const PRINCIPAL_CACHE_MS = 5_000;
 const LAST_USED_EVERY_MS = 60_000;
 const TOKEN_HOURS = 8;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -26,15 +26,20 @@ interface TokenClaims {
 
 interface CachedPrincipal {
   principal: Principal;
-  at: number;
   allowed: BlockList | null;
   expiresAt: Date | null;
 }
 
+/**
+ * A verified credential's principal is cached until a change notice (from any process) about
+ * departments, users or clients says it may have changed: a revoked key, a disabled account or a
+ * new department is seen by every gateway at once (see ChangeFeed).
+ */
 @Injectable()
-export class AuthService {
+export class AuthService implements OnModuleDestroy {
   private readonly logger = new Logger(AuthService.name);
-  private readonly cache = new Map<string, CachedPrincipal>();
+  private readonly cache: FeedCache<CachedPrincipal>;
+  private readonly subscription: Subscription;
   private readonly lastUsedWritten = new Map<string, number>();
 
   constructor(
@@ -47,7 +52,16 @@ export class AuthService {
     private readonly config: CausewayConfig,
     private readonly limits: RateLimitStore,
     private readonly metrics: RateLimitMetrics,
-  ) {}
+    feed: ChangeFeed,
+  ) {
+    this.cache = new FeedCache(feed);
+    // Revocations are rare: any change to who someone is drops every cached principal.
+    this.subscription = feed.on('departments', 'users', 'clients').subscribe(() => this.cache.clear());
+  }
+
+  onModuleDestroy(): void {
+    this.subscription.unsubscribe();
+  }
 
   /**
    * Resolves the Authorization header to a principal; null when no credential was sent.
@@ -123,22 +137,9 @@ export class AuthService {
     return null;
   }
 
-  /** Forget cached principals, e.g. after a key is revoked, so the next request is checked afresh. */
-  forget(id?: string): void {
-    if (!id) {
-      this.cache.clear();
-      return;
-    }
-    for (const [credential, cached] of this.cache) if (cached.principal.id === id) this.cache.delete(credential);
-  }
-
   private async authenticateKey(key: string, clientIp: string | null): Promise<Principal> {
     const hash = hashApiKey(key);
-    let cached = this.cache.get(hash);
-    if (!cached || Date.now() - cached.at > PRINCIPAL_CACHE_MS) {
-      cached = await this.loadClient(key, hash);
-      this.cache.set(hash, cached);
-    }
+    const cached = await this.cache.get(hash, () => this.loadClient(key, hash));
     if (cached.expiresAt && cached.expiresAt.getTime() <= Date.now()) {
       throw unauthenticated('This API key has expired; ask your platform administrator for a new one');
     }
@@ -157,7 +158,7 @@ export class AuthService {
     const client = await this.clientRows.findOne({ where: { keyPrefix: prefix } });
     if (!client || !sameHash(client.keyHash, hash)) throw unauthenticated('This API key is not valid');
     if (client.revokedAt) throw unauthenticated('This API key has been revoked; ask your platform administrator for a new one');
-    const department = await this.departments.byId(client.departmentId);
+    const department = await this.departmentOf(client.departmentId, `client ${client.id}`);
     let allowed: BlockList | null = null;
     if (client.allowedCidrs.length > 0) {
       allowed = new BlockList();
@@ -167,8 +168,7 @@ export class AuthService {
       }
     }
     return {
-      principal: this.principalOf('CLIENT', client.id, `client:${department?.code ?? '?'}/${client.name}`, department, client.roles),
-      at: Date.now(),
+      principal: this.principalOf('CLIENT', client.id, `client:${department.code}/${client.name}`, department, client.roles),
       allowed,
       expiresAt: client.expiresAt,
     };
@@ -185,24 +185,34 @@ export class AuthService {
     if (claims.kind !== 'USER' || typeof claims.sub !== 'string' || !UUID.test(claims.sub)) {
       throw unauthenticated('The login token is not valid or has expired; log in again with the login mutation');
     }
-    const cached = this.cache.get(token);
-    if (cached && Date.now() - cached.at <= PRINCIPAL_CACHE_MS) return cached.principal;
-    const user = await this.userRows.findOne({ where: { id: claims.sub } });
-    if (!user || !user.active) throw unauthenticated('This account is disabled');
-    const department = await this.departments.byId(user.departmentId);
-    const principal = this.principalOf('USER', user.id, `user:${user.email}`, department, user.roles);
-    this.cache.set(token, { principal, at: Date.now(), allowed: null, expiresAt: null });
-    return principal;
+    const cached = await this.cache.get(token, async () => {
+      const user = await this.userRows.findOne({ where: { id: claims.sub } });
+      if (!user || !user.active) throw unauthenticated('This account is disabled');
+      const department = await this.departmentOf(user.departmentId, `user ${user.id}`);
+      return { principal: this.principalOf('USER', user.id, `user:${user.email}`, department, user.roles), allowed: null, expiresAt: null };
+    });
+    return cached.principal;
   }
 
-  private principalOf(kind: 'USER' | 'CLIENT', id: string, label: string, department: DepartmentDto | null, roles: string[]): Principal {
+  /**
+   * Every person and client belongs to a department (a foreign key): one that cannot be resolved
+   * is a fault on our side, refused and logged, never a principal without a department.
+   */
+  private async departmentOf(id: string, whose: string): Promise<DepartmentDto> {
+    const department = await this.departments.byId(id);
+    if (department) return department;
+    this.logger.error(`the department ${id} of ${whose} cannot be resolved; the credential is refused`);
+    throw new CausewayError(ErrorCode.INTERNAL_SERVER_ERROR, 'Your department could not be resolved; try again in a moment or ask your platform administrator');
+  }
+
+  private principalOf(kind: 'USER' | 'CLIENT', id: string, label: string, department: DepartmentDto, roles: string[]): Principal {
     return Object.freeze({
       kind,
       id,
       label,
-      departmentId: department?.id ?? null,
-      departmentCode: department?.code ?? null,
-      divisionCode: department?.divisionCode ?? null,
+      departmentId: department.id,
+      departmentCode: department.code,
+      divisionCode: department.divisionCode,
       roles: Object.freeze(roles.filter((role): role is Role => Object.values(Role).includes(role as Role))),
     });
   }

@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { AuditOutcome, AuditService, systemContext } from '@causeway/audit';
 import { badInput, CLIENT_ROLES, conflict, notFound, Role, type RequestContext } from '@causeway/core';
+import { ChangeFeed } from '@causeway/database';
 import { isIP } from 'node:net';
 import { Repository } from 'typeorm';
-import { AuthService } from './auth.service.js';
 import { generateApiKey } from './credentials.js';
 import type { CreatedSystemClientDto, CreateSystemClientInput, SystemClientDto } from './dto.js';
 import { DepartmentsService } from './departments.service.js';
@@ -22,7 +22,7 @@ export class SystemClientsService {
   constructor(
     @InjectRepository(SystemClientEntity) private readonly clients: Repository<SystemClientEntity>,
     private readonly departments: DepartmentsService,
-    private readonly auth: AuthService,
+    private readonly feed: ChangeFeed,
     private readonly audit: AuditService,
   ) {}
 
@@ -54,6 +54,7 @@ export class SystemClientsService {
           expiresAt: input.expiresAt ?? null,
         }),
       );
+      await this.feed.notify(tx, 'clients', row.id);
       await this.audit.record(ctx ?? systemContext('cli'), {
         action: 'client.create',
         outcome: AuditOutcome.ALLOWED,
@@ -76,6 +77,8 @@ export class SystemClientsService {
       const department = await this.departments.byId(client.departmentId);
       await this.clients.manager.transaction(async (tx) => {
         await tx.getRepository(SystemClientEntity).save(client);
+        // Every gateway drops the key's cached principal when this commits.
+        await this.feed.notify(tx, 'clients', client.id);
         await this.audit.record(ctx ?? systemContext('cli'), {
           action: 'client.revoke',
           outcome: AuditOutcome.ALLOWED,
@@ -86,7 +89,6 @@ export class SystemClientsService {
         });
       });
     }
-    this.auth.forget(client.id);
     return this.toDto(client);
   }
 

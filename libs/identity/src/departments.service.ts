@@ -1,28 +1,52 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { AuditOutcome, AuditService, systemContext } from '@causeway/audit';
 import { badInput, conflict, notFound, type RequestContext } from '@causeway/core';
+import { ChangeFeed, FeedCache } from '@causeway/database';
+import type { Subscription } from 'rxjs';
 import { Repository } from 'typeorm';
 import type { CreateDepartmentInput, DepartmentDto } from './dto.js';
 import { DepartmentEntity } from './entities.js';
 
-const CACHE_MS = 30_000;
+interface DepartmentIndex {
+  byId: Map<string, DepartmentDto>;
+  byCode: Map<string, DepartmentDto>;
+}
 
-/** Departments change rarely and are read on almost every request: kept in memory, briefly. */
+/**
+ * Departments change rarely and are read on almost every request: kept in memory, and dropped
+ * on every department change notice (from any process, see ChangeFeed).
+ */
 @Injectable()
-export class DepartmentsService {
-  private cache: { at: number; byId: Map<string, DepartmentDto>; byCode: Map<string, DepartmentDto> } | null = null;
+export class DepartmentsService implements OnModuleDestroy {
+  private readonly cache: FeedCache<DepartmentIndex>;
+  private readonly subscription: Subscription;
 
   constructor(
     @InjectRepository(DepartmentEntity) private readonly departments: Repository<DepartmentEntity>,
     private readonly audit: AuditService,
-  ) {}
+    private readonly feed: ChangeFeed,
+  ) {
+    this.cache = new FeedCache(feed);
+    this.subscription = feed.on('departments').subscribe(() => this.cache.clear());
+  }
+
+  onModuleDestroy(): void {
+    this.subscription.unsubscribe();
+  }
 
   async all(): Promise<DepartmentDto[]> {
     return [...(await this.load()).byCode.values()].sort((a, b) => a.code.localeCompare(b.code));
   }
 
+  /**
+   * Ids come from rows that reference a department (users, clients, datasets), so a miss means this
+   * process has not heard of a department yet: it reads the departments afresh once before saying null.
+   */
   async byId(id: string): Promise<DepartmentDto | null> {
+    const found = (await this.load()).byId.get(id);
+    if (found) return found;
+    this.cache.clear();
     return (await this.load()).byId.get(id) ?? null;
   }
 
@@ -58,6 +82,7 @@ export class DepartmentsService {
           contactEmail: input.contactEmail ?? null,
         }),
       );
+      await this.feed.notify(tx, 'departments', row.id);
       await this.audit.record(ctx ?? systemContext('cli'), {
         action: 'department.create',
         outcome: AuditOutcome.ALLOWED,
@@ -67,12 +92,14 @@ export class DepartmentsService {
       });
       return row;
     });
-    this.cache = null;
     return (await this.byId(saved.id))!;
   }
 
-  private async load(): Promise<NonNullable<DepartmentsService['cache']>> {
-    if (this.cache && Date.now() - this.cache.at < CACHE_MS) return this.cache;
+  private load(): Promise<DepartmentIndex> {
+    return this.cache.get('all', () => this.read());
+  }
+
+  private async read(): Promise<DepartmentIndex> {
     const rows = await this.departments.find();
     const codeOf = new Map(rows.map((row) => [row.id, row.code]));
     const dtos = rows.map(
@@ -88,11 +115,6 @@ export class DepartmentsService {
         contactEmail: row.contactEmail,
       }),
     );
-    this.cache = {
-      at: Date.now(),
-      byId: new Map(dtos.map((dto) => [dto.id, dto])),
-      byCode: new Map(dtos.map((dto) => [dto.code, dto])),
-    };
-    return this.cache;
+    return { byId: new Map(dtos.map((dto) => [dto.id, dto])), byCode: new Map(dtos.map((dto) => [dto.code, dto])) };
   }
 }

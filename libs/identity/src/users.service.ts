@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { AuditOutcome, AuditService, systemContext } from '@causeway/audit';
 import { badInput, conflict, Role, USER_ROLES, type RequestContext } from '@causeway/core';
+import { ChangeFeed } from '@causeway/database';
 import { Repository } from 'typeorm';
 import { hashPassword } from './credentials.js';
 import type { CreateUserInput, UserDto } from './dto.js';
@@ -14,6 +15,7 @@ export class UsersService {
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     private readonly departments: DepartmentsService,
     private readonly audit: AuditService,
+    private readonly feed: ChangeFeed,
   ) {}
 
   async create(ctx: RequestContext | null, input: CreateUserInput): Promise<UserDto> {
@@ -34,6 +36,7 @@ export class UsersService {
           active: true,
         }),
       );
+      await this.feed.notify(tx, 'users', row.id);
       await this.audit.record(ctx ?? systemContext('cli'), {
         action: 'user.create',
         outcome: AuditOutcome.ALLOWED,

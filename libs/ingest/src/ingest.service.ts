@@ -167,7 +167,6 @@ export class IngestService {
         if (publish) await this.catalogue.publishVersion(ctx, code, existing.version, runner.manager);
         await this.recordUpload(ctx, code, existing.version, { ...loaded, sourceName, duplicate: true, published: publish });
         await runner.commitTransaction();
-        if (publish) this.announce(dataset, code);
         return { ...this.report(code, existing.version, existing.id, loaded, sourceName, started), duplicate: true, current: existing.current || publish, rowCount: existing.rowCount };
       }
       await runner.query(`analyze ${qualified(tableName)}`);
@@ -188,7 +187,6 @@ export class IngestService {
       await this.recordUpload(ctx, code, version, { ...loaded, sourceName, duplicate: false, published: options.publish === true });
       await runner.commitTransaction();
       committed = { report: { ...this.report(code, version, recorded.id, loaded, sourceName, started), current: options.publish === true }, publish: options.publish === true };
-      if (committed.publish) this.announce(dataset, code);
     } catch (error) {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
       throw error;
@@ -197,15 +195,6 @@ export class IngestService {
     }
     this.logger.log(`${code} v${committed.report.version}: ${committed.report.rowCount} rows (${committed.report.format}, ${committed.report.encoding}) in ${committed.report.durationMs} ms by ${ctx.principal.label}`);
     return committed.report;
-  }
-
-  /**
-   * The catalogue announces a publish as it happens, which inside our transaction is before the
-   * commit: listeners (typed schema, policy and portal caches) that look at once would still find
-   * the old version. Announced again once the new version is visible.
-   */
-  private announce(dataset: Pick<DatasetDto, 'id'>, code: string): void {
-    this.catalogue.changes.next({ datasetId: dataset.id, code, action: 'VERSION_PUBLISHED' });
   }
 
   private async recordUpload(

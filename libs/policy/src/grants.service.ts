@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DatasetStatus, SharingType } from '@causeway/catalogue';
 import { badInputs, conflict, forbidden, hasRole, notFound, Role, type InputProblem, type RequestContext } from '@causeway/core';
 import { DataSource, EntityManager } from 'typeorm';
-import { ChangeFeed } from './change-feed.js';
+import { ChangeFeed } from '@causeway/database';
 import { parseWhere, toWhereJson } from './conditions.js';
 import { GrantDto, GrantFilter, GrantStatus } from './dto.js';
 import { AccessLevel, fieldTypesOf, isGrantable, type PolicyDataset } from './rules.js';
@@ -133,8 +133,8 @@ export class GrantsService {
   ) {}
 
   /**
-   * Creates a grant inside the caller's transaction. Call `committed(grant)` after the
-   * transaction commits so that this process serves it at once.
+   * Creates a grant inside the caller's transaction; every gateway (this one at commit) drops
+   * the consumer department's cached grants when it commits.
    */
   async create(tx: EntityManager, ctx: RequestContext, grant: NewGrant): Promise<GrantDto> {
     const problems = grantProblems(grant, new Date());
@@ -165,7 +165,7 @@ export class GrantsService {
         ctx.principal.label,
       ],
     )) as { id: string }[];
-    await this.feed.notify('grants', grant.consumerDepartmentId, tx);
+    await this.feed.notify(tx, 'grants', grant.consumerDepartmentId);
     return (await this.byId(id, tx))!;
   }
 
@@ -180,13 +180,8 @@ export class GrantsService {
       `update access_grant set status = 'REVOKED', revoked_at = now(), revoked_by = $2, revoke_reason = $3, version = version + 1 where id = $1`,
       [id, ctx.principal.label, reason.trim().slice(0, 2000)],
     );
-    await this.feed.notify('grants', grant.consumerDepartmentId, tx);
+    await this.feed.notify(tx, 'grants', grant.consumerDepartmentId);
     return (await this.byId(id, tx))!;
-  }
-
-  /** Call after the transaction that created or revoked the grant commits. */
-  committed(grant: Pick<GrantDto, 'consumerDepartmentId'>): void {
-    this.policy.grantsChanged(grant.consumerDepartmentId);
   }
 
   async get(ctx: RequestContext, id: string): Promise<GrantDto> {

@@ -1,4 +1,3 @@
-export { ChangeFeed, type ChangeChannel, type ChangeEvent } from './change-feed.js';
 export {
   comparisonsFor,
   evaluate,

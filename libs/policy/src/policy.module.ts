@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogueModule } from '@causeway/catalogue';
-import { ChangeFeed } from './change-feed.js';
 import { GrantEntity } from './grant.entity.js';
 import { GrantsService } from './grants.service.js';
 import { DatasetAccessResolver } from './policy.resolver.js';
@@ -9,7 +8,7 @@ import { PolicyService } from './policy.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([GrantEntity]), CatalogueModule],
-  providers: [ChangeFeed, PolicyService, GrantsService, DatasetAccessResolver],
-  exports: [ChangeFeed, PolicyService, GrantsService],
+  providers: [PolicyService, GrantsService, DatasetAccessResolver],
+  exports: [PolicyService, GrantsService],
 })
 export class PolicyModule {}

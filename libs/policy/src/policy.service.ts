@@ -2,9 +2,9 @@ import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { CatalogueService, type DatasetDto } from '@causeway/catalogue';
 import { ANONYMOUS, type Principal, type RequestContext } from '@causeway/core';
+import { ChangeFeed, FeedCache } from '@causeway/database';
 import type { Subscription } from 'rxjs';
 import { Repository } from 'typeorm';
-import { ChangeFeed } from './change-feed.js';
 import { GrantEntity } from './grant.entity.js';
 import {
   AccessLevel,
@@ -21,17 +21,8 @@ import {
   type ReadRequest,
 } from './rules.js';
 
-/** Backstops for a missed change notice; notices normally invalidate at once. */
-const DATASET_TTL_MS = 10_000;
-const GRANTS_TTL_MS = 60_000;
-
 /** The grants of a caller that reads for no department: one shared object, so its abilities are reused. */
 const NO_GRANTS: readonly PolicyGrant[] = Object.freeze([]);
-
-interface Cached<T> {
-  at: number;
-  value: Promise<T>;
-}
 
 export function policyDataset(dataset: DatasetDto): PolicyDataset {
   return {
@@ -76,38 +67,36 @@ export function policySubject(principal: Principal): PolicySubject {
 /**
  * ARCHITECTURE §3 at run time: one CASL ability per (caller's department, dataset), built from
  * the standing rules and the department's grants, cached, and invalidated when a grant or a
- * catalogue entry changes (in this process at once, in other replicas through the ChangeFeed).
+ * catalogue entry changes: the writes send their notices inside their transactions, and every
+ * gateway process hears them on commit (ChangeFeed; this one at once).
  */
 @Injectable()
 export class PolicyService implements OnModuleInit, OnModuleDestroy {
-  private readonly datasetsByCode = new Map<string, Cached<PolicyDataset | null>>();
-  private readonly grantsByDepartment = new Map<string, Cached<PolicyGrant[]>>();
+  private readonly datasetsByCode: FeedCache<PolicyDataset | null>;
+  private readonly grantsByDepartment: FeedCache<PolicyGrant[]>;
   /**
    * Abilities with the dataset and grants they were built from. An entry is served only to a
    * caller holding those very objects: an ability built from grants read before a change (a load
    * in flight while the change committed and invalidated the caches) can land in the map after
-   * the invalidation, but no caller that reads the grants afresh ever matches it.
+   * the invalidation, but no caller that reads the grants afresh ever matches it; a reloaded entry
+   * (a notice, the backstop) rebuilds it.
    */
-  private readonly abilities = new Map<string, { access: DatasetAbility; grants: readonly PolicyGrant[] }>();
+  private readonly abilities = new Map<string, { ability: DatasetAbility; grants: readonly PolicyGrant[] }>();
   private subscriptions: Subscription[] = [];
 
   constructor(
     private readonly catalogue: CatalogueService,
     private readonly feed: ChangeFeed,
     @InjectRepository(GrantEntity) private readonly grants: Repository<GrantEntity>,
-  ) {}
+  ) {
+    this.datasetsByCode = new FeedCache(feed);
+    this.grantsByDepartment = new FeedCache(feed);
+  }
 
   onModuleInit(): void {
     this.subscriptions = [
-      this.catalogue.changes.subscribe((change) => {
-        this.datasetChanged(change.datasetId);
-        // Other replicas learn of it through the feed (this one ignores its own echo cheaply).
-        void this.feed.notify('catalogue', change.datasetId).catch(() => undefined);
-      }),
-      this.feed.events.subscribe((event) => {
-        if (event.channel === 'catalogue') this.datasetChanged(event.key);
-        else this.grantsChanged(event.key);
-      }),
+      this.feed.keysOf('catalogue').subscribe((datasetId) => this.datasetChanged(datasetId)),
+      this.feed.keysOf('grants').subscribe((departmentId) => this.grantsChanged(departmentId)),
     ];
   }
 
@@ -133,14 +122,14 @@ export class PolicyService implements OnModuleInit, OnModuleDestroy {
 
   /** The policy attributes of a dataset by code, from a short-lived cache; null when unknown. */
   dataset(code: string): Promise<PolicyDataset | null> {
-    return this.cached(this.datasetsByCode, code, DATASET_TTL_MS, async () => {
+    return this.datasetsByCode.get(code, async () => {
       const dataset = await this.catalogue.findByCode(code);
       return dataset ? policyDataset(dataset) : null;
     });
   }
 
   private departmentGrants(departmentId: string): Promise<PolicyGrant[]> {
-    return this.cached(this.grantsByDepartment, departmentId, GRANTS_TTL_MS, async () => {
+    return this.grantsByDepartment.get(departmentId, async () => {
       const rows = await this.grants
         .createQueryBuilder('g')
         .where('g.consumer_department_id = :departmentId', { departmentId })
@@ -149,18 +138,6 @@ export class PolicyService implements OnModuleInit, OnModuleDestroy {
         .getMany();
       return rows.map(policyGrant);
     });
-  }
-
-  private cached<T>(map: Map<string, Cached<T>>, key: string, ttl: number, load: () => Promise<T>): Promise<T> {
-    const hit = map.get(key);
-    if (hit && Date.now() - hit.at < ttl) return hit.value;
-    const value = load();
-    const entry = { at: Date.now(), value };
-    map.set(key, entry);
-    value.catch(() => {
-      if (map.get(key) === entry) map.delete(key);
-    });
-    return value;
   }
 
   // ---- abilities and plans -----------------------------------------------------------------
@@ -175,9 +152,9 @@ export class PolicyService implements OnModuleInit, OnModuleDestroy {
     const grants = reader && principal.departmentId ? await this.departmentGrants(principal.departmentId) : NO_GRANTS;
     const now = Date.now();
     const hit = this.abilities.get(key);
-    if (hit && hit.access.dataset === dataset && hit.grants === grants && (hit.access.expiresAt === null || hit.access.expiresAt > now)) return hit.access;
+    if (hit && hit.ability.dataset === dataset && hit.grants === grants && (hit.ability.expiresAt === null || hit.ability.expiresAt > now)) return hit.ability;
     const built = buildDatasetAbility(subject, dataset, grants, now);
-    this.abilities.set(key, { access: built, grants });
+    this.abilities.set(key, { ability: built, grants });
     return built;
   }
 

@@ -3,7 +3,7 @@ import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-hos
 import { CatalogueService, type DatasetDto } from '@causeway/catalogue';
 import { Authenticated, CausewayError, type AccessPolicy, type RequestWithContext } from '@causeway/core';
 import { AuthGuard } from '@causeway/identity';
-import { ChangeFeed, openFieldsOf, policyDataset } from '@causeway/policy';
+import { openFieldsOf, policyDataset } from '@causeway/policy';
 import type { GraphQLResolveInfo, GraphQLSchema } from 'graphql';
 import type { Subscription } from 'rxjs';
 import { ExchangeService } from '../exchange.service.js';
@@ -44,7 +44,7 @@ interface TypedArgs {
 /**
  * The served GraphQL schema: the static schema (what GraphQLSchemaHost holds and schema.graphql
  * records) plus one typed root field per published dataset. Rebuilt when the catalogue changes
- * (in this replica at once, in the others through the ChangeFeed), validated, then handed to
+ * (committed changes of any gateway or CLI process, heard through the ChangeFeed), validated, then handed to
  * Apollo, which serves each request with the schema it started with: queries in flight finish
  * on the old one.
  */
@@ -67,7 +67,6 @@ export class TypedSchemaRegistry implements OnModuleDestroy, OpenSchemaSource {
     private readonly catalogue: CatalogueService,
     private readonly exchange: ExchangeService,
     private readonly guard: AuthGuard,
-    private readonly feed: ChangeFeed,
   ) {}
 
   /** Called by the GraphQL driver with the static schema; builds the first served schema. */
@@ -76,7 +75,8 @@ export class TypedSchemaRegistry implements OnModuleDestroy, OpenSchemaSource {
     this.current = base;
     this.openSchemas.set(base, base);
     await this.rebuild();
-    this.subscriptions = [this.catalogue.changes.subscribe(() => this.schedule()), this.feed.events.subscribe((event) => event.channel === 'catalogue' && this.schedule())];
+    // Committed catalogue changes of every process (ChangeFeed), this one's at commit.
+    this.subscriptions = [this.catalogue.changes.subscribe(() => this.schedule())];
   }
 
   /** The Apollo `gateway` serving this registry's schemas. */
