@@ -1,0 +1,138 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { AuditQueryService, systemContext } from '@causeway/audit';
+import { CatalogueService } from '@causeway/catalogue';
+import { CausewayConfig, CausewayError, ErrorCode, Role, type RequestContext } from '@causeway/core';
+import { DepartmentsService } from '@causeway/identity';
+import { IngestService } from '@causeway/ingest';
+import { Readable } from 'node:stream';
+import { DataSource } from 'typeorm';
+import { EXCHANGE_ACTIONS, STATS_DATASET, statsCsv, statsDatasetInput, suppressSmallCounts } from './exchange-stats.js';
+
+/** Days of history each published version covers (a year and a day, so a whole year always shows). */
+export const STATS_WINDOW_DAYS = 366;
+
+const REFRESH_LOCK = 'causeway:exchange-stats';
+const DAY_MS = 86_400_000;
+
+export interface StatsRefreshReport {
+  /** Why nothing was loaded: another process holds the refresh, or this day's version is there already. */
+  skipped: 'LOCKED' | 'FRESH' | null;
+  dataset: string;
+  /** The first and last day (China time) the version covers. */
+  from: string;
+  through: string;
+  cellsCounted: number;
+  cellsPublished: number;
+  cellsSuppressed: number;
+  threshold: number;
+  version: number | null;
+  /** The counts were those of the current version already: no new version. */
+  duplicate: boolean;
+}
+
+/** The China date (UTC+8, no daylight saving) of an instant, YYYY-MM-DD. */
+export function chinaDate(at: Date): string {
+  return new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+/** The instant a China date begins. */
+export function chinaMidnight(date: string): Date {
+  return new Date(`${date}T00:00:00+08:00`);
+}
+
+/**
+ * Published exchange statistics (as X-Road-Metrics does): exchanges per day × provider × consumer
+ * × dataset × outcome, read from the audit trail through the audit context, small counts
+ * suppressed, loaded as a new version of the open dataset PLATFORM-EXCHANGE-STATS through the
+ * catalogue and ingest, as a platform steward would upload it. Only whole days are published
+ * (up to yesterday, China time): a day's cells never change once out, so comparing two
+ * refreshes tells nothing finer than a day.
+ */
+@Injectable()
+export class StatisticsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly audit: AuditQueryService,
+    private readonly catalogue: CatalogueService,
+    private readonly departments: DepartmentsService,
+    private readonly ingest: IngestService,
+    private readonly config: CausewayConfig,
+  ) {}
+
+  /**
+   * Refreshes the published statistics: one process at a time (a PostgreSQL advisory lock; a
+   * second caller returns LOCKED at once). `asOf` is the day the refresh believes it is (default
+   * now): it publishes the whole days before it. `onlyIfStale` skips when the current version
+   * already runs through the day before `asOf`.
+   */
+  async refresh(options: { asOf?: Date; onlyIfStale?: boolean; actor?: string } = {}): Promise<StatsRefreshReport> {
+    const threshold = this.config.STATS_MIN_COUNT;
+    const through = chinaDate(new Date(chinaMidnight(chinaDate(options.asOf ?? new Date())).getTime() - DAY_MS));
+    const from = chinaDate(new Date(chinaMidnight(through).getTime() - (STATS_WINDOW_DAYS - 1) * DAY_MS));
+    const sourceName = `exchange-stats-through-${through}.csv`;
+    const report: StatsRefreshReport = { skipped: null, dataset: STATS_DATASET, from, through, cellsCounted: 0, cellsPublished: 0, cellsSuppressed: 0, threshold, version: null, duplicate: false };
+
+    const lock = this.db.createQueryRunner('master');
+    await lock.connect();
+    try {
+      const [{ locked }] = (await lock.query('select pg_try_advisory_lock(hashtext($1)) as locked', [REFRESH_LOCK])) as { locked: boolean }[];
+      if (!locked) return { ...report, skipped: 'LOCKED' };
+      try {
+        const ctx = await this.publisher(options.actor ?? 'statistics');
+        await this.ensureDataset(ctx, threshold);
+        if (options.onlyIfStale && (await this.currentSourceName()) === sourceName) return { ...report, skipped: 'FRESH' };
+        const counts = await this.audit.exchangeCounts(chinaMidnight(from), new Date(chinaMidnight(through).getTime() + DAY_MS), EXCHANGE_ACTIONS);
+        const published = suppressSmallCounts(counts, threshold);
+        const loaded = await this.ingest.ingest(ctx, STATS_DATASET, Readable.from([Buffer.from(statsCsv(published), 'utf8')]), { format: 'csv', sourceName, publish: true });
+        return {
+          ...report,
+          cellsCounted: counts.length,
+          cellsPublished: published.length,
+          cellsSuppressed: counts.length - published.length,
+          version: loaded.version,
+          duplicate: loaded.duplicate,
+        };
+      } finally {
+        await lock.query('select pg_advisory_unlock(hashtext($1))', [REFRESH_LOCK]);
+      }
+    } finally {
+      await lock.release();
+    }
+  }
+
+  /** The platform department's steward, as the job acts: recorded in the audit trail as `system:<actor>`. */
+  private async publisher(actor: string): Promise<RequestContext> {
+    const department = await this.departments.byCode(this.config.STATS_DEPARTMENT);
+    if (!department) {
+      throw new CausewayError(
+        ErrorCode.BAD_USER_INPUT,
+        `STATS_DEPARTMENT names ${this.config.STATS_DEPARTMENT}, which is not a department: create the platform department (causeway department:create) or set STATS_DEPARTMENT`,
+      );
+    }
+    const context = systemContext(actor);
+    return {
+      ...context,
+      principal: Object.freeze({
+        ...context.principal,
+        kind: 'CLIENT' as const,
+        departmentId: department.id,
+        departmentCode: department.code,
+        divisionCode: department.divisionCode,
+        roles: [Role.STEWARD],
+      }),
+    };
+  }
+
+  private async ensureDataset(ctx: RequestContext, threshold: number): Promise<void> {
+    if (await this.catalogue.findByCode(STATS_DATASET)) return;
+    await this.catalogue.register(ctx, statsDatasetInput(threshold));
+  }
+
+  private async currentSourceName(): Promise<string | null> {
+    const dataset = await this.catalogue.findByCode(STATS_DATASET);
+    if (!dataset?.currentVersionId) return null;
+    const versions = await this.catalogue.versions(dataset.id, dataset.currentVersionId);
+    return versions.find((version) => version.current)?.sourceName ?? null;
+  }
+}

@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { FieldType, OpenType, Sensitivity, SharingType, UpdateCycle } from '@causeway/catalogue';
+import { Role } from '@causeway/core';
+import { STATS_COLUMNS, STATS_DATASET, StatisticsService } from '@causeway/statistics';
+import pg from 'pg';
+import { TestGateway } from './support/gateway.js';
+import { loadVersion } from './support/versions.js';
+
+interface CkanEnvelope<T> {
+  success: boolean;
+  result: T;
+}
+
+const THRESHOLD = 5;
+const PURPOSE = '核验纳税人登记信息-唯一用途标记';
+const TOMORROW = () => new Date(Date.now() + 86_400_000);
+
+describe('published exchange statistics (PLATFORM-EXCHANGE-STATS)', () => {
+  let gateway: TestGateway;
+  let statistics: StatisticsService;
+  let taxKey: string;
+  let psbKey: string;
+
+  const records = (key: string, fields = '["creditCode", "entName"]') =>
+    gateway.gql(`{ records(dataset: "AMR-OPEN-ENT", fields: ${fields}) { totalCount } }`, {}, key, { 'x-purpose': encodeURIComponent(PURPOSE) });
+
+  beforeAll(async () => {
+    gateway = await TestGateway.start();
+    statistics = gateway.get(StatisticsService);
+    await gateway.department('GZ-DATA', '广州市政务服务和数据管理局');
+    taxKey = await gateway.client('DG-TAX', 'tax-system');
+    psbKey = await gateway.client('DG-PSB', 'psb-system');
+    await gateway.person('DG-AMR', 'steward@amr.test', [Role.STEWARD]);
+    await gateway.dataset('DG-AMR', {
+      code: 'AMR-OPEN-ENT',
+      apiName: 'amrOpenEnterprises',
+      title: '企业名录',
+      summary: '公开的企业名录（测试）',
+      category: '基础',
+      updateCycle: UpdateCycle.DAILY,
+      sharingType: SharingType.UNCONDITIONAL,
+      sharingBasis: '测试依据',
+      openType: OpenType.OPEN,
+      license: 'CC-BY-4.0',
+      fields: [
+        { name: 'creditCode', title: '统一社会信用代码', type: FieldType.STRING, isKey: true, nullable: false, sensitivity: Sensitivity.PUBLIC },
+        { name: 'entName', title: '企业名称', type: FieldType.STRING, sensitivity: Sensitivity.PUBLIC },
+        { name: 'secretNote', title: '内部备注', type: FieldType.STRING, sensitivity: Sensitivity.SECRET, sharingType: SharingType.NONE },
+      ],
+    });
+    await loadVersion(gateway, 'DG-AMR', 'AMR-OPEN-ENT', [
+      { creditCode: '91440101MA5ABCDE1X', entName: '广州甲公司', secretNote: 'x' },
+      { creditCode: '91440101MA5ABCDE2X', entName: '广州乙公司', secretNote: 'y' },
+    ]);
+
+    // Six reads by the tax bureau (published), two by the police (below the threshold), one refusal
+    // (below), five anonymous downloads (published as PUBLIC).
+    for (let i = 0; i < 6; i += 1) expect((await records(taxKey)).errors).toBeUndefined();
+    for (let i = 0; i < 2; i += 1) expect((await records(psbKey)).errors).toBeUndefined();
+    expect((await records(taxKey, '["creditCode", "secretNote"]')).errors?.[0]?.extensions?.code).toBe('FORBIDDEN_FIELDS');
+    for (let i = 0; i < 5; i += 1) expect((await gateway.http('GET', '/open/datasets/AMR-OPEN-ENT.csv')).status).toBe(200);
+  });
+  afterAll(() => gateway.close());
+
+  it('publishes no count below the suppression threshold, and only aggregated columns (no principal, no address, no purpose)', async () => {
+    const report = await statistics.refresh({ asOf: TOMORROW() });
+    expect(report).toMatchObject({ skipped: null, dataset: STATS_DATASET, threshold: THRESHOLD, duplicate: false });
+    expect(report.cellsSuppressed).toBeGreaterThanOrEqual(2);
+
+    const listed = (await gateway.http('GET', '/api/3/action/package_list')).json<CkanEnvelope<string[]>>();
+    expect(listed.result).toContain(STATS_DATASET.toLowerCase());
+    const shown = (await gateway.http('GET', `/api/3/action/package_show?id=${STATS_DATASET.toLowerCase()}`)).json<CkanEnvelope<{ organization: { name: string }; resources: { id: string }[] }>>();
+    expect(shown.success).toBe(true);
+    expect(shown.result.organization.name).toBe('gz-data');
+    const searched = (await gateway.http('GET', `/api/3/action/datastore_search?resource_id=${shown.result.resources[0]!.id}&limit=1000`)).json<
+      CkanEnvelope<{ records: Record<string, unknown>[]; fields: { id: string }[] }>
+    >();
+    const rows = searched.result.records;
+    expect(searched.result.fields.map((field) => field.id).filter((id) => id !== '_id')).toEqual([...STATS_COLUMNS]);
+    expect(rows.every((row) => Number(row.exchanges) >= THRESHOLD)).toBe(true);
+    expect(rows).toContainEqual(expect.objectContaining({ providerDepartment: 'DG-AMR', consumerDepartment: 'DG-TAX', dataset: 'AMR-OPEN-ENT', outcome: 'ALLOWED', exchanges: 6 }));
+    expect(rows).toContainEqual(expect.objectContaining({ providerDepartment: 'DG-AMR', consumerDepartment: 'PUBLIC', dataset: 'AMR-OPEN-ENT', outcome: 'ALLOWED', exchanges: 5 }));
+    // The police's two reads and the tax bureau's one refusal are suppressed, not merged anywhere.
+    expect(rows.filter((row) => row.consumerDepartment === 'DG-PSB' || row.outcome === 'DENIED')).toEqual([]);
+
+    const download = await gateway.http('GET', `/open/datasets/${STATS_DATASET}.csv`);
+    expect(download.status).toBe(200);
+    const lines = download.body.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+    expect(lines.length).toBe(rows.length + 1);
+    for (const line of lines.slice(1)) expect(Number(line.split(',').at(-1))).toBeGreaterThanOrEqual(THRESHOLD);
+    for (const leak of ['client:', 'user:', 'anonymous', '127.0.0.1', PURPOSE, 'tax-system', 'psb-system', 'DG-PSB']) {
+      expect(download.body).not.toContain(leak);
+      expect(JSON.stringify(searched)).not.toContain(leak);
+    }
+    expect((await gateway.http('GET', `/open/datasets/${STATS_DATASET}.jsonld`)).status).toBe(200);
+  });
+
+  it('refreshes in one process at a time (an advisory lock), and skips a day already published', async () => {
+    const holder = new pg.Client({ connectionString: gateway.databaseUrl });
+    await holder.connect();
+    try {
+      await holder.query(`select pg_advisory_lock(hashtext('causeway:exchange-stats'))`);
+      expect((await statistics.refresh({ asOf: TOMORROW() })).skipped).toBe('LOCKED');
+      await holder.query(`select pg_advisory_unlock(hashtext('causeway:exchange-stats'))`);
+    } finally {
+      await holder.end();
+    }
+    expect((await statistics.refresh({ asOf: TOMORROW(), onlyIfStale: true })).skipped).toBe('FRESH');
+  });
+});
