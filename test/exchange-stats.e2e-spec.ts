@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { FieldType, OpenType, Sensitivity, SharingType, UpdateCycle } from '@causeway/catalogue';
 import { Role } from '@causeway/core';
-import { STATS_COLUMNS, STATS_DATASET, StatisticsService } from '@causeway/statistics';
+import { chinaDate, STATS_COLUMNS, STATS_DATASET, StatisticsService } from '@causeway/statistics';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { TestGateway } from './support/gateway.js';
 import { loadVersion } from './support/versions.js';
@@ -11,9 +13,11 @@ interface CkanEnvelope<T> {
   result: T;
 }
 
+const run = promisify(execFile);
 const THRESHOLD = 5;
 const PURPOSE = '核验纳税人登记信息-唯一用途标记';
-const TOMORROW = () => new Date(Date.now() + 86_400_000);
+/** Today (China time) is not over, so the job never publishes it by itself; the test asks for it to see its own exchanges. */
+const TODAY = () => chinaDate(new Date());
 
 describe('published exchange statistics (PLATFORM-EXCHANGE-STATS)', () => {
   let gateway: TestGateway;
@@ -63,7 +67,7 @@ describe('published exchange statistics (PLATFORM-EXCHANGE-STATS)', () => {
   afterAll(() => gateway.close());
 
   it('publishes no count below the suppression threshold, and only aggregated columns (no principal, no address, no purpose)', async () => {
-    const report = await statistics.refresh({ asOf: TOMORROW() });
+    const report = await statistics.refresh({ through: TODAY() });
     expect(report).toMatchObject({ skipped: null, dataset: STATS_DATASET, threshold: THRESHOLD, duplicate: false });
     expect(report.cellsSuppressed).toBeGreaterThanOrEqual(2);
 
@@ -93,6 +97,9 @@ describe('published exchange statistics (PLATFORM-EXCHANGE-STATS)', () => {
       expect(JSON.stringify(searched)).not.toContain(leak);
     }
     expect((await gateway.http('GET', `/open/datasets/${STATS_DATASET}.jsonld`)).status).toBe(200);
+    const json = await gateway.http('GET', `/open/datasets/${STATS_DATASET}.json`);
+    expect(json.status).toBe(200);
+    expect(json.body).not.toContain('DG-PSB');
   });
 
   it('refreshes in one process at a time (an advisory lock), and skips a day already published', async () => {
@@ -100,11 +107,31 @@ describe('published exchange statistics (PLATFORM-EXCHANGE-STATS)', () => {
     await holder.connect();
     try {
       await holder.query(`select pg_advisory_lock(hashtext('causeway:exchange-stats'))`);
-      expect((await statistics.refresh({ asOf: TOMORROW() })).skipped).toBe('LOCKED');
+      expect((await statistics.refresh({ through: TODAY() })).skipped).toBe('LOCKED');
       await holder.query(`select pg_advisory_unlock(hashtext('causeway:exchange-stats'))`);
     } finally {
       await holder.end();
     }
-    expect((await statistics.refresh({ asOf: TOMORROW(), onlyIfStale: true })).skipped).toBe('FRESH');
+    expect((await statistics.refresh({ through: TODAY(), onlyIfStale: true })).skipped).toBe('FRESH');
+  });
+
+  it('stats:refresh publishes whole days for scripts (JSON report) and refuses a day that is not over', async () => {
+    const cli = (...args: string[]) =>
+      run(process.execPath, ['dist/apps/gateway/src/cli.js', ...args], {
+        env: { ...process.env, DATABASE_URL: gateway.databaseUrl, CAUSEWAY_DATA_DIR: gateway.dataDir, LOG_LEVEL: 'error' },
+      })
+        .then(({ stdout, stderr }) => ({ code: 0, stdout, stderr }))
+        .catch((error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }));
+    const refused = await cli('stats:refresh', '--through', TODAY());
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('--through must be a day that is over');
+    const yesterday = chinaDate(new Date(Date.now() - 86_400_000));
+    const done = await cli('stats:refresh', '--through', yesterday, '--json');
+    expect(done.stderr).toBe('');
+    expect(done.code).toBe(0);
+    // Nothing happened before today in this fresh database: nothing to publish, and today's version stays current.
+    expect(JSON.parse(done.stdout)).toMatchObject({ skipped: 'EMPTY', through: yesterday, cellsPublished: 0, threshold: THRESHOLD });
+    const current = (await gateway.http('GET', `/open/datasets/${STATS_DATASET}.csv`)).body;
+    expect(current).toContain('DG-TAX');
   });
 });

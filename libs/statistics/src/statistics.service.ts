@@ -14,10 +14,14 @@ export const STATS_WINDOW_DAYS = 366;
 
 const REFRESH_LOCK = 'causeway:exchange-stats';
 const DAY_MS = 86_400_000;
+const SETTLE_MS = 15 * 60_000;
 
 export interface StatsRefreshReport {
-  /** Why nothing was loaded: another process holds the refresh, or this day's version is there already. */
-  skipped: 'LOCKED' | 'FRESH' | null;
+  /**
+   * Why nothing was loaded: another process holds the refresh (LOCKED), this day's version is
+   * there already (FRESH), or no cell reaches the threshold (EMPTY: the current version stays).
+   */
+  skipped: 'LOCKED' | 'FRESH' | 'EMPTY' | null;
   dataset: string;
   /** The first and last day (China time) the version covers. */
   from: string;
@@ -34,6 +38,11 @@ export interface StatsRefreshReport {
 /** The China date (UTC+8, no daylight saving) of an instant, YYYY-MM-DD. */
 export function chinaDate(at: Date): string {
   return new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+/** The last China day that ended at least 15 minutes before `now`. */
+export function lastSettledDay(now: Date): string {
+  return chinaDate(new Date(chinaMidnight(chinaDate(new Date(now.getTime() - SETTLE_MS))).getTime() - DAY_MS));
 }
 
 /** The instant a China date begins. */
@@ -62,13 +71,15 @@ export class StatisticsService {
 
   /**
    * Refreshes the published statistics: one process at a time (a PostgreSQL advisory lock; a
-   * second caller returns LOCKED at once). `asOf` is the day the refresh believes it is (default
-   * now): it publishes the whole days before it. `onlyIfStale` skips when the current version
-   * already runs through the day before `asOf`.
+   * second caller returns LOCKED at once). It publishes the whole days (China time) through
+   * `through`, by default the last day that ended at least 15 minutes ago (an exchange of
+   * 23:59:59 whose audit event commits a moment after midnight is still counted in its day, and a
+   * published day never changes later). `onlyIfStale` skips when the current version already
+   * runs through that day.
    */
-  async refresh(options: { asOf?: Date; onlyIfStale?: boolean; actor?: string } = {}): Promise<StatsRefreshReport> {
+  async refresh(options: { through?: string; onlyIfStale?: boolean; actor?: string } = {}): Promise<StatsRefreshReport> {
     const threshold = this.config.STATS_MIN_COUNT;
-    const through = chinaDate(new Date(chinaMidnight(chinaDate(options.asOf ?? new Date())).getTime() - DAY_MS));
+    const through = options.through ?? lastSettledDay(new Date());
     const from = chinaDate(new Date(chinaMidnight(through).getTime() - (STATS_WINDOW_DAYS - 1) * DAY_MS));
     const sourceName = `exchange-stats-through-${through}.csv`;
     const report: StatsRefreshReport = { skipped: null, dataset: STATS_DATASET, from, through, cellsCounted: 0, cellsPublished: 0, cellsSuppressed: 0, threshold, version: null, duplicate: false };
@@ -84,6 +95,8 @@ export class StatisticsService {
         if (options.onlyIfStale && (await this.currentSourceName()) === sourceName) return { ...report, skipped: 'FRESH' };
         const counts = await this.audit.exchangeCounts(chinaMidnight(from), new Date(chinaMidnight(through).getTime() + DAY_MS), EXCHANGE_ACTIONS);
         const published = suppressSmallCounts(counts, threshold);
+        // An upload needs rows: with none to publish, the current version (if any) stays.
+        if (published.length === 0) return { ...report, skipped: 'EMPTY', cellsCounted: counts.length, cellsSuppressed: counts.length };
         const loaded = await this.ingest.ingest(ctx, STATS_DATASET, Readable.from([Buffer.from(statsCsv(published), 'utf8')]), { format: 'csv', sourceName, publish: true });
         return {
           ...report,

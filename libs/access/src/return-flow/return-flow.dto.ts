@@ -3,6 +3,8 @@ import { ArrayMaxSize, ArrayMinSize, IsDate, IsOptional, Length, Matches, MaxLen
 
 export enum ReturnFlowStatus {
   ACTIVE = 'ACTIVE',
+  /** Past validUntil: its grants stopped at that instant (not stored: nothing runs to expire it). */
+  EXPIRED = 'EXPIRED',
   REVOKED = 'REVOKED',
 }
 registerEnumType(ReturnFlowStatus, { name: 'ReturnFlowStatus' });

@@ -255,7 +255,12 @@ export class ReturnFlowService {
       purpose: row.purpose,
       legalBasis: row.legal_basis,
       validUntil: row.valid_until,
-      status: row.status === 'REVOKED' ? ReturnFlowStatus.REVOKED : ReturnFlowStatus.ACTIVE,
+      status:
+        row.status === 'REVOKED'
+          ? ReturnFlowStatus.REVOKED
+          : row.valid_until && new Date(row.valid_until).getTime() <= Date.now()
+            ? ReturnFlowStatus.EXPIRED
+            : ReturnFlowStatus.ACTIVE,
       createdAt: row.created_at,
       createdBy: row.created_by,
       revokedAt: row.revoked_at,
