@@ -1,7 +1,7 @@
 import { FieldType as T, MaskType as M, OpenType, Sensitivity as S, SharingType, UpdateCycle, type RegisterDatasetInput } from '@causeway/catalogue';
 import { Role } from '@causeway/core';
 
-/** A believable municipal setting: one city, its data bureau, seven line departments and three district offices. */
+/** A believable municipal setting: one city, its data bureau, six line departments and three district offices. */
 export const DEMO_CITY = { name: '广州市', division: '440100' };
 
 export const DEMO_PASSWORD = 'causeway-demo-2026';
