@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { FieldType, OpenType, Sensitivity, SharingType, UpdateCycle } from '@causeway/catalogue';
 import { Role } from '@causeway/core';
-import { chinaDate, STATS_COLUMNS, STATS_DATASET, StatisticsService } from '@causeway/statistics';
+import { chinaDate, lastSettledDay, STATS_COLUMNS, STATS_DATASET, StatisticsService } from '@causeway/statistics';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { getDataSourceToken } from '@nestjs/typeorm';
 import pg from 'pg';
+import type { DataSource } from 'typeorm';
 import { TestGateway } from './support/gateway.js';
 import { loadVersion } from './support/versions.js';
 
@@ -133,5 +135,17 @@ describe('published exchange statistics (PLATFORM-EXCHANGE-STATS)', () => {
     expect(JSON.parse(done.stdout)).toMatchObject({ skipped: 'EMPTY', through: yesterday, cellsPublished: 0, threshold: THRESHOLD });
     const current = (await gateway.http('GET', `/open/datasets/${STATS_DATASET}.csv`)).body;
     expect(current).toContain('DG-TAX');
+
+    // The year of settled days was counted once and kept; today, not over, was not kept.
+    const db = gateway.app.get<DataSource>(getDataSourceToken() as string);
+    const kept = async () => (await db.query(`select min(day)::text as first, max(day)::text as last, count(*)::int as days, max(counted_at) as at from exchange_stats_day`)) as { first: string; last: string; days: number; at: Date }[];
+    const [before] = await kept();
+    // (Within 15 minutes after midnight, China time, yesterday is not settled yet: counted live, not kept.)
+    const settled = lastSettledDay(new Date()) < yesterday ? lastSettledDay(new Date()) : yesterday;
+    expect(before!.last).toBe(settled);
+    expect(before!.days).toBeGreaterThanOrEqual(365);
+    expect(await cli('stats:refresh', '--through', yesterday, '--json')).toMatchObject({ code: 0 });
+    const [after] = await kept();
+    expect(after).toEqual(before);
   });
 });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { AuditQueryService, systemContext } from '@causeway/audit';
+import { AuditOutcome, AuditQueryService, systemContext, type ExchangeCount } from '@causeway/audit';
 import { CatalogueService } from '@causeway/catalogue';
 import { CausewayConfig, CausewayError, ErrorCode, Role, type RequestContext } from '@causeway/core';
 import { DepartmentsService } from '@causeway/identity';
@@ -93,7 +93,7 @@ export class StatisticsService {
         const ctx = await this.publisher(options.actor ?? 'statistics');
         await this.ensureDataset(ctx, threshold);
         if (options.onlyIfStale && (await this.currentSourceName()) === sourceName) return { ...report, skipped: 'FRESH' };
-        const counts = await this.audit.exchangeCounts(chinaMidnight(from), new Date(chinaMidnight(through).getTime() + DAY_MS), EXCHANGE_ACTIONS);
+        const counts = await this.counts(from, through);
         const published = suppressSmallCounts(counts, threshold);
         // An upload needs rows: with none to publish, the current version (if any) stays.
         if (published.length === 0) return { ...report, skipped: 'EMPTY', cellsCounted: counts.length, cellsSuppressed: counts.length };
@@ -112,6 +112,69 @@ export class StatisticsService {
     } finally {
       await lock.release();
     }
+  }
+
+  /**
+   * The raw counts of [from, through]. A settled day is counted from the audit trail once and
+   * kept (exchange_stats_day/cell): the daily refresh reads one new day of audit events, not a
+   * year. A day not yet settled (only when a caller asks for it) is counted live and not kept.
+   */
+  private async counts(from: string, through: string): Promise<ExchangeCount[]> {
+    const settled = lastSettledDay(new Date());
+    const lastKept = through < settled ? through : settled;
+    if (from <= lastKept) await this.countMissingDays(from, lastKept);
+    const kept = (await this.db.query(
+      `select to_char(day, 'YYYY-MM-DD') as day, provider_department, consumer_department, dataset, outcome, exchanges
+         from exchange_stats_cell where day between $1::date and $2::date`,
+      [from, lastKept],
+    )) as { day: string; provider_department: string | null; consumer_department: string | null; dataset: string; outcome: AuditOutcome; exchanges: number }[];
+    const counts: ExchangeCount[] = kept.map((row) => ({
+      day: row.day,
+      providerDepartment: row.provider_department,
+      consumerDepartment: row.consumer_department,
+      dataset: row.dataset,
+      outcome: row.outcome,
+      count: Number(row.exchanges),
+    }));
+    if (through > lastKept) {
+      const start = new Date(Math.max(chinaMidnight(lastKept).getTime() + DAY_MS, chinaMidnight(from).getTime()));
+      counts.push(...(await this.audit.exchangeCounts(start, new Date(chinaMidnight(through).getTime() + DAY_MS), EXCHANGE_ACTIONS)));
+    }
+    return counts;
+  }
+
+  /** Counts the settled days of [from, through] not counted yet, in one read of the audit trail, and keeps them. */
+  private async countMissingDays(from: string, through: string): Promise<void> {
+    const missing = (
+      (await this.db.query(
+        `select to_char(g.day, 'YYYY-MM-DD') as day from generate_series($1::date, $2::date, interval '1 day') as g(day)
+          where not exists (select 1 from exchange_stats_day kept where kept.day = g.day::date) order by 1`,
+        [from, through],
+      )) as { day: string }[]
+    ).map((row) => row.day);
+    if (missing.length === 0) return;
+    const wanted = new Set(missing);
+    const counts = (await this.audit.exchangeCounts(chinaMidnight(missing[0]!), new Date(chinaMidnight(missing.at(-1)!).getTime() + DAY_MS), EXCHANGE_ACTIONS)).filter((cell) =>
+      wanted.has(cell.day),
+    );
+    await this.db.transaction(async (tx) => {
+      await tx.query(`insert into exchange_stats_day (day) select unnest($1::date[]) on conflict do nothing`, [missing]);
+      for (let start = 0; start < counts.length; start += 1000) {
+        const chunk = counts.slice(start, start + 1000);
+        await tx.query(
+          `insert into exchange_stats_cell (day, provider_department, consumer_department, dataset, outcome, exchanges)
+           select * from unnest($1::date[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[])`,
+          [
+            chunk.map((cell) => cell.day),
+            chunk.map((cell) => cell.providerDepartment),
+            chunk.map((cell) => cell.consumerDepartment),
+            chunk.map((cell) => cell.dataset),
+            chunk.map((cell) => cell.outcome),
+            chunk.map((cell) => cell.count),
+          ],
+        );
+      }
+    });
   }
 
   /** The platform department's steward, as the job acts: recorded in the audit trail as `system:<actor>`. */

@@ -5,6 +5,7 @@ import { Audit1763730000000 } from './1763730000000-audit.js';
 import { AuditLeanIndexes1763730000001 } from './1763730000001-audit-lean-indexes.js';
 import { Workflows1763750000000 } from './1763750000000-workflows.js';
 import { ReturnFlows1763780000000 } from './1763780000000-return-flows.js';
+import { ExchangeStats1763780000001 } from './1763780000001-exchange-stats.js';
 
 /** Every migration, oldest first. Add new files here; never edit one that has shipped. */
-export const MIGRATIONS = [Foundation1763700000000, Grants1763720000000, AccessRequests1763720000001, Audit1763730000000, AuditLeanIndexes1763730000001, Workflows1763750000000, ReturnFlows1763780000000];
+export const MIGRATIONS = [Foundation1763700000000, Grants1763720000000, AccessRequests1763720000001, Audit1763730000000, AuditLeanIndexes1763730000001, Workflows1763750000000, ReturnFlows1763780000000, ExchangeStats1763780000001];
