@@ -40,7 +40,7 @@ export class CreateReturnFlowInput {
   @Matches(DEPARTMENT_CODE, { each: true, message: 'each must be a department code, e.g. TH-AMR' })
   consumers?: string[];
 
-  @Field({ nullable: true, description: 'Every department under this one (its whole subtree) whose division lies below yours. Give this or consumers.' })
+  @Field({ nullable: true, description: 'This department and every department under it (its subtree) whose division lies below yours. Give this or consumers.' })
   @IsOptional()
   @Matches(DEPARTMENT_CODE, { message: 'must be a department code, e.g. DG-AMR' })
   consumersUnder?: string;

@@ -184,7 +184,7 @@ export class ReturnFlowService {
     if (input.consumersUnder) {
       const root = await this.departments.requireByCode(input.consumersUnder, 'input.consumersUnder');
       const all = await this.departments.all();
-      const under = all.filter((department) => this.descendsFrom(department, root.code, all) && isBelowDivision(department.divisionCode, provider.divisionCode));
+      const under = all.filter((department) => (department.code === root.code || this.descendsFrom(department, root.code, all)) && isBelowDivision(department.divisionCode, provider.divisionCode));
       if (under.length === 0) throw badInput('input.consumersUnder', `no department under ${root.code} lies in a division below ${provider.divisionCode}`);
       return under;
     }
