@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { FieldType, OpenType, Sensitivity, SharingType, UpdateCycle } from '@causeway/catalogue';
-import { Role } from '@causeway/core';
+import { CatalogueService, FieldType, OpenType, Sensitivity, SharingType, UpdateCycle } from '@causeway/catalogue';
+import { CausewayConfig, Role } from '@causeway/core';
 import { chinaDate, lastSettledDay, STATS_COLUMNS, STATS_DATASET, StatisticsService } from '@causeway/statistics';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -104,6 +104,25 @@ describe('published exchange statistics (PLATFORM-EXCHANGE-STATS)', () => {
     expect(json.body).not.toContain('DG-PSB');
   });
 
+  it('a higher threshold (STATS_MIN_COUNT) drops more: the tax bureau’s six reads vanish at 7, and the description says so', async () => {
+    const config = gateway.get(CausewayConfig);
+    config.STATS_MIN_COUNT = 7;
+    try {
+      // Seven more anonymous downloads: the public's cell (now 12) stays, the tax bureau's six reads go.
+      for (let i = 0; i < 7; i += 1) expect((await gateway.http('GET', '/open/datasets/AMR-OPEN-ENT.csv')).status).toBe(200);
+      const report = await statistics.refresh({ through: TODAY() });
+      expect(report).toMatchObject({ skipped: null, threshold: 7 });
+      const dataset = (await gateway.get(CatalogueService).findByCode(STATS_DATASET))!;
+      expect(dataset.summary).toContain('少于 7 次');
+      const body = (await gateway.http('GET', `/open/datasets/${STATS_DATASET}.csv`)).body;
+      expect(body).not.toContain('DG-TAX');
+      expect(body).toContain('PUBLIC');
+      for (const line of body.trim().split(/\r?\n/).slice(1)) expect(Number(line.split(',').at(-1))).toBeGreaterThanOrEqual(7);
+    } finally {
+      config.STATS_MIN_COUNT = THRESHOLD;
+    }
+  });
+
   it('refreshes in one process at a time (an advisory lock), and skips a day already published', async () => {
     const holder = new pg.Client({ connectionString: gateway.databaseUrl });
     await holder.connect();
@@ -128,13 +147,13 @@ describe('published exchange statistics (PLATFORM-EXCHANGE-STATS)', () => {
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toContain('--through must be a day that is over');
     const yesterday = chinaDate(new Date(Date.now() - 86_400_000));
+    const published = (await gateway.http('GET', `/open/datasets/${STATS_DATASET}.csv`)).body;
     const done = await cli('stats:refresh', '--through', yesterday, '--json');
     expect(done.stderr).toBe('');
     expect(done.code).toBe(0);
     // Nothing happened before today in this fresh database: nothing to publish, and today's version stays current.
     expect(JSON.parse(done.stdout)).toMatchObject({ skipped: 'EMPTY', through: yesterday, cellsPublished: 0, threshold: THRESHOLD });
-    const current = (await gateway.http('GET', `/open/datasets/${STATS_DATASET}.csv`)).body;
-    expect(current).toContain('DG-TAX');
+    expect((await gateway.http('GET', `/open/datasets/${STATS_DATASET}.csv`)).body).toBe(published);
 
     // The year of settled days was counted once and kept; today, not over, was not kept.
     const db = gateway.app.get<DataSource>(getDataSourceToken() as string);

@@ -200,9 +200,12 @@ export class StatisticsService {
     };
   }
 
+  /** Registers the dataset on the first refresh; keeps its description's threshold true when STATS_MIN_COUNT changes. */
   private async ensureDataset(ctx: RequestContext, threshold: number): Promise<void> {
-    if (await this.catalogue.findByCode(STATS_DATASET)) return;
-    await this.catalogue.register(ctx, statsDatasetInput(threshold));
+    const input = statsDatasetInput(threshold);
+    const existing = await this.catalogue.findByCode(STATS_DATASET);
+    if (!existing) await this.catalogue.register(ctx, input);
+    else if (existing.summary !== input.summary) await this.catalogue.update(ctx, STATS_DATASET, { summary: input.summary });
   }
 
   private async currentSourceName(): Promise<string | null> {
