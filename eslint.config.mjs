@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
-const contexts = ['core', 'database', 'identity', 'catalogue', 'ingest', 'exchange', 'policy', 'access', 'audit', 'portal'];
+const contexts = ['core', 'database', 'identity', 'catalogue', 'ingest', 'exchange', 'policy', 'access', 'audit', 'portal', 'statistics'];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.causeway/**', 'apps/console/dist/**'] },

@@ -12,6 +12,7 @@ import { PolicyModule } from '@causeway/policy';
 import { DatasetSchemaApolloDriver, ExchangeModule, TypedSchemaRegistry, type DatasetSchemaDriverConfig } from '@causeway/exchange';
 import { AccessModule } from '@causeway/access';
 import { PortalModule } from '@causeway/portal';
+import { StatisticsModule, StatisticsScheduler } from '@causeway/statistics';
 import { LoggerModule } from 'nestjs-pino';
 import { AuditEventDepartmentResolver } from './graphql/audit-event.resolver.js';
 import { graphqlOptions } from './graphql/graphql.options.js';
@@ -55,6 +56,7 @@ export class AppModule {
         AccessModule,
         IngestModule,
         PortalModule,
+        StatisticsModule,
         SeedModule,
         TerminusModule,
         // Serves the static schema plus one typed root field per published dataset (libs/exchange).
@@ -74,6 +76,7 @@ export class AppModule {
         // Every operation leaves its audit event (refusals and failures too); see libs/audit.
         { provide: APP_INTERCEPTOR, useExisting: AuditInterceptor },
         AuditEventDepartmentResolver,
+        StatisticsScheduler,
       ],
     };
   }

@@ -9,10 +9,12 @@ import { CalendarService } from './calendar.service.js';
 import { DemandService } from './demand.service.js';
 import { AccessRequestEntity, AccessRequestEventEntity, DemandEntity, DemandEventEntity } from './entities.js';
 import { CalendarResolver, DemandResolver } from './workflow.resolver.js';
+import { ReturnFlowResolver } from './return-flow/return-flow.resolver.js';
+import { ReturnFlowService } from './return-flow/return-flow.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([AccessRequestEntity, AccessRequestEventEntity, DemandEntity, DemandEventEntity]), CatalogueModule, IdentityModule, PolicyModule],
-  providers: [AccessService, AccessRequestResolver, GrantResolver, CalendarService, DemandService, DemandResolver, CalendarResolver],
-  exports: [AccessService, CalendarService, DemandService],
+  providers: [AccessService, AccessRequestResolver, GrantResolver, CalendarService, DemandService, DemandResolver, CalendarResolver, ReturnFlowService, ReturnFlowResolver],
+  exports: [AccessService, CalendarService, DemandService, ReturnFlowService],
 })
 export class AccessModule {}

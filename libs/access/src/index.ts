@@ -21,3 +21,6 @@ export { CalendarService } from './calendar.service.js';
 export { CalendarFileError, parseCalendarFile, type CalendarFile } from './calendar-file.js';
 export { DemandService } from './demand.service.js';
 export { addWorkingDays, ANSWER_DEADLINE_WORKING_DAYS, CalendarDayKind, WorkingDayCalendar, workingDaysBetween } from './working-days.js';
+export { ReturnFlowService } from './return-flow/return-flow.service.js';
+export { CreateReturnFlowInput, ReturnFlowDto, ReturnFlowStatus } from './return-flow/return-flow.dto.js';
+export { divisionPrefix, isBelowDivision } from './return-flow/divisions.js';

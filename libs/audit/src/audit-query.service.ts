@@ -12,6 +12,16 @@ import { AuditChainStatus, AuditEventConnection, AuditEventDto, AuditFilter, Aud
 import { auditScopeOf, type AuditScope } from './scope.js';
 import { AuditSigningKey, CHECKPOINT_LOG_FILE } from './signing-key.js';
 
+/** One cell of the exchange statistics, before suppression (libs/statistics publishes them). */
+export interface ExchangeCount {
+  day: string;
+  providerDepartment: string | null;
+  consumerDepartment: string | null;
+  dataset: string;
+  outcome: AuditOutcome;
+  count: number;
+}
+
 const STATUS_CACHE_MS = 30_000;
 
 /** Builds a WHERE clause with numbered parameters. */
@@ -160,6 +170,31 @@ export class AuditQueryService {
       denied: Number(row.denied),
       errors: Number(row.errors),
       rowsReturned: Number(row.rows_returned),
+    }));
+  }
+
+  /**
+   * Data exchanges counted per day (China time, YYYY-MM-DD) × provider department × consumer
+   * department × dataset × outcome, over [from, to), for the published exchange statistics. Only
+   * those grouped columns and the count leave: never a principal, an address, a purpose or a
+   * request. An anonymous consumer (the open-data portal) has no department: null.
+   */
+  async exchangeCounts(from: Date, to: Date, actions: readonly string[]): Promise<ExchangeCount[]> {
+    const rows = (await this.db.query(
+      `select to_char(at at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as day, provider_department, department, dataset, outcome, count(*)::int as count
+         from audit_event
+        where at >= $1 and at < $2 and action = any($3::text[]) and dataset is not null
+        group by 1, 2, 3, 4, 5
+        order by 1, 2, 3, 4, 5`,
+      [from, to, [...actions]],
+    )) as { day: string; provider_department: string | null; department: string | null; dataset: string; outcome: string; count: number }[];
+    return rows.map((row) => ({
+      day: row.day,
+      providerDepartment: row.provider_department,
+      consumerDepartment: row.department,
+      dataset: row.dataset,
+      outcome: row.outcome as AuditOutcome,
+      count: Number(row.count),
     }));
   }
 

@@ -1,6 +1,6 @@
 export { AuditModule } from './audit.module.js';
 export { Audited, AuditInterceptor, operationOf, outcomeOfError, type OperationInfo } from './audit.interceptor.js';
-export { AuditQueryService } from './audit-query.service.js';
+export { AuditQueryService, type ExchangeCount } from './audit-query.service.js';
 export { AuditService, systemContext, type AuditHealth } from './audit.service.js';
 export { AuditOutcome, GENESIS_HASH, type AuditEventInput, type AuditGrantRef, type AuditReceipt, type AuditRecord, type ChainedAuditRecord } from './audit.types.js';
 export { checkpointSignatureValid, exportCheckpoint, keyIdOf, parseExportedCheckpoint, type ExportedCheckpoint, type SignedCheckpoint } from './checkpoint.js';

@@ -121,6 +121,22 @@ export class CausewayConfig {
   @Max(60, { message: 'DEADLINE_DEMAND_ANSWER_WORKING_DAYS must be a whole number of working days between 1 and 60, e.g. 10' })
   DEADLINE_DEMAND_ANSWER_WORKING_DAYS = 10;
 
+  /** The platform (data bureau) department that publishes the exchange statistics as an open dataset (PLATFORM-EXCHANGE-STATS). */
+  @Matches(/^[A-Z0-9][A-Z0-9-]{1,31}$/, { message: 'STATS_DEPARTMENT must be a department code, e.g. GZ-DATA' })
+  STATS_DEPARTMENT = 'GZ-DATA';
+
+  /** Published exchange statistics: a cell counting fewer exchanges than this is dropped (1 publishes every cell). */
+  @Transform(({ value }) => (value === undefined || value === '' ? 5 : Number(value)))
+  @IsInt({ message: 'STATS_MIN_COUNT must be a whole number of exchanges between 1 and 1000, e.g. 5' })
+  @Min(1, { message: 'STATS_MIN_COUNT must be a whole number of exchanges between 1 and 1000, e.g. 5' })
+  @Max(1000, { message: 'STATS_MIN_COUNT must be a whole number of exchanges between 1 and 1000, e.g. 5' })
+  STATS_MIN_COUNT = 5;
+
+  /** Whether the gateway refreshes the published statistics daily by itself (never under NODE_ENV=test). */
+  @Transform(({ value }) => (value === undefined || value === '' ? true : value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'STATS_SCHEDULE must be true or false' })
+  STATS_SCHEDULE = true;
+
   @IsIn(['development', 'production', 'test'], { message: 'NODE_ENV must be development, production or test' })
   NODE_ENV = 'development';
 

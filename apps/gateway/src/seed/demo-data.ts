@@ -1,7 +1,7 @@
 import { FieldType as T, MaskType as M, OpenType, Sensitivity as S, SharingType, UpdateCycle, type RegisterDatasetInput } from '@causeway/catalogue';
 import { Role } from '@causeway/core';
 
-/** A believable municipal setting: one city, its data bureau, six line departments and a district office. */
+/** A believable municipal setting: one city, its data bureau, six line departments and three district offices. */
 export const DEMO_CITY = { name: '广州市', division: '440100' };
 
 export const DEMO_PASSWORD = 'causeway-demo-2026';
@@ -26,6 +26,8 @@ export const DEMO_DEPARTMENTS: DemoDepartment[] = [
   { code: 'DG-TRANSPORT', name: '广州市交通运输局', nameEn: 'Guangzhou Transport Bureau', parentCode: 'GZ-GOV', divisionCode: '440100', slug: 'transport' },
   { code: 'DG-TAX', name: '国家税务总局广州市税务局', nameEn: 'Guangzhou Municipal Tax Service, STA', parentCode: 'GZ-GOV', divisionCode: '440100', slug: 'tax' },
   { code: 'TH-AMR', name: '广州市天河区市场监督管理局', nameEn: 'Tianhe District Administration for Market Regulation', parentCode: 'DG-AMR', divisionCode: '440106', slug: 'tianhe-amr' },
+  { code: 'YX-AMR', name: '广州市越秀区市场监督管理局', nameEn: 'Yuexiu District Administration for Market Regulation', parentCode: 'DG-AMR', divisionCode: '440104', slug: 'yuexiu-amr' },
+  { code: 'HZ-AMR', name: '广州市海珠区市场监督管理局', nameEn: 'Haizhu District Administration for Market Regulation', parentCode: 'DG-AMR', divisionCode: '440105', slug: 'haizhu-amr' },
 ];
 
 export interface DemoPerson {
@@ -277,7 +279,35 @@ export const DEMO_DATASETS: DemoDataset[] = [
       { name: 'district', title: '主管税务机关所属区', type: T.STRING, sensitivity: S.INTERNAL },
     ],
   },
+  {
+    provider: 'DG-AMR', code: 'AMR-SPOT-CHECKS', apiName: 'marketSpotChecks', title: '双随机抽查结果', titleEn: 'Random Spot Checks of Market Entities',
+    summary: '市场监管部门“双随机、一公开”抽查的结果，按企业所属区划代码记录；市局通过数据回流将各区企业的抽查结果返还区局。',
+    category: '部门', theme: '市场监管', keywords: ['抽查', '双随机', '数据回流'], updateCycle: UpdateCycle.DAILY,
+    sharingType: SharingType.CONDITIONAL, sharingCondition: '用于市场监管部门依法履职', sharingBasis: '《市场监督管理行政处罚程序规定》；《政务数据共享条例》（2025）',
+    openType: OpenType.CLOSED,
+    fields: [
+      { name: 'checkNo', title: '抽查编号', type: T.STRING, isKey: true, nullable: false, sensitivity: S.INTERNAL },
+      { name: 'creditCode', title: '统一社会信用代码', type: T.STRING, sensitivity: S.PUBLIC },
+      { name: 'entName', title: '企业名称', type: T.STRING, sensitivity: S.PUBLIC },
+      { name: 'divisionCode', title: '所属区划代码', type: T.STRING, sensitivity: S.INTERNAL },
+      { name: 'checkDate', title: '抽查日期', type: T.DATE, sensitivity: S.INTERNAL },
+      { name: 'result', title: '抽查结果', type: T.STRING, sensitivity: S.INTERNAL },
+      { name: 'inspector', title: '检查人员', type: T.STRING, sensitivity: S.SENSITIVE, mask: M.NAME },
+    ],
+  },
 ];
+
+/** The demo's return flow (数据回流): the city's AMR returns each district office its own district's spot checks. */
+export const DEMO_RETURN_FLOW = {
+  provider: 'DG-AMR',
+  dataset: 'AMR-SPOT-CHECKS',
+  fields: ['checkNo', 'creditCode', 'entName', 'divisionCode', 'checkDate', 'result', 'inspector'],
+  masked: ['inspector'],
+  divisionField: 'divisionCode',
+  consumersUnder: 'DG-AMR',
+  purpose: '各区市场监管局对辖区企业开展后续监管',
+  legalBasis: '《政务数据共享条例》（2025）',
+};
 
 export interface DemoDemand {
   requester: string;

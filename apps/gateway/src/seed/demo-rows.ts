@@ -40,6 +40,7 @@ export const DEMO_ROW_COUNTS: Record<string, number> = {
   'TRANS-TAXI-DRIVERS': 1500,
   'TAX-CREDIT-A': DEMO_ENTERPRISES,
   'TAX-PAYMENTS': 5000,
+  'AMR-SPOT-CHECKS': 900,
 };
 
 type Builder = (index: number, rng: () => number) => DemoRow;
@@ -253,7 +254,21 @@ const BUILDERS: Record<string, Builder> = {
       district: e.district.name,
     };
   },
+  'AMR-SPOT-CHECKS': (i, rng) => {
+    const e = enterprise(ref(rng, DEMO_ENTERPRISES));
+    return {
+      checkNo: `SJ2025${seq(i + 1, 6)}`,
+      creditCode: e.creditCode,
+      entName: e.name,
+      divisionCode: e.district.code,
+      checkDate: dateAfter('2025-01-01', between(rng, 0, 330)),
+      result: pick(rng, SPOT_CHECK_RESULTS),
+      inspector: personName(rng),
+    };
+  },
 };
+
+const SPOT_CHECK_RESULTS = ['未发现问题', '未发现问题', '未发现问题', '发现问题已责令整改', '未按规定公示年报', '通过登记的住所无法联系'];
 
 export function hasDemoRows(code: string): boolean {
   return code in BUILDERS;

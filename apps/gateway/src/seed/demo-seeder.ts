@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DemandAnswerOutcome, DemandService } from '@causeway/access';
+import { DemandAnswerOutcome, DemandService, ReturnFlowService } from '@causeway/access';
 import { CatalogueService, type DatasetDto } from '@causeway/catalogue';
 import { CausewayConfig, notFound, Role, type RequestContext } from '@causeway/core';
 import { DepartmentsService, SystemClientsService, UsersService } from '@causeway/identity';
@@ -8,7 +8,7 @@ import iconv from 'iconv-lite';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { DEMO_CLIENTS, DEMO_DATASETS, DEMO_DEMANDS, DEMO_DEPARTMENTS, DEMO_PASSWORD, DEMO_PEOPLE } from './demo-data.js';
+import { DEMO_CLIENTS, DEMO_DATASETS, DEMO_DEMANDS, DEMO_DEPARTMENTS, DEMO_PASSWORD, DEMO_PEOPLE, DEMO_RETURN_FLOW } from './demo-data.js';
 import { DEMO_ROW_COUNTS, demoCsv } from './demo-rows.js';
 
 export interface RowLoadOptions {
@@ -39,6 +39,7 @@ export class DemoSeeder {
     private readonly catalogue: CatalogueService,
     private readonly ingest: IngestService,
     private readonly demands: DemandService,
+    private readonly returnFlows: ReturnFlowService,
   ) {}
 
   private get credentialsFile(): string {
@@ -91,6 +92,7 @@ export class DemoSeeder {
       rows += (await this.loadRows(code, DEMO_ROW_COUNTS[code] ?? 1000, { publish: true, encoding: legacy ? 'gb18030' : 'utf-8', titles: legacy })).rowCount;
     }
     await this.seedDemands();
+    await this.seedReturnFlow();
     this.logger.log(
       `demo setting seeded: ${DEMO_DEPARTMENTS.length} departments, ${DEMO_PEOPLE.length} people, ${DEMO_CLIENTS.length} system clients, ${DEMO_DATASETS.length} datasets, ${rows} rows`,
     );
@@ -141,6 +143,14 @@ export class DemoSeeder {
       if (answer.outcome === 'LINK') await this.demands.answer(provider, demand.id, { outcome: DemandAnswerOutcome.LINK, dataset: answer.dataset });
       if (answer.outcome === 'DECLINE') await this.demands.answer(provider, demand.id, { outcome: DemandAnswerOutcome.DECLINE, reason: answer.reason });
     }
+  }
+
+  /** The demo return flow (数据回流), when the provider has none yet. */
+  private async seedReturnFlow(): Promise<void> {
+    const { provider, ...input } = DEMO_RETURN_FLOW;
+    const steward = await this.stewardOf(provider);
+    if ((await this.returnFlows.list(steward, input.dataset)).length > 0) return;
+    await this.returnFlows.create(steward, input);
   }
 
   /** A request context acting as the seeding steward of a department. */
