@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogueModule } from '@causeway/catalogue';
+import { ExchangeModule } from '@causeway/exchange';
 import { IdentityModule } from '@causeway/identity';
 import { PolicyModule } from '@causeway/policy';
 import { AccessRequestResolver, GrantResolver } from './access.resolver.js';
@@ -8,11 +9,15 @@ import { AccessService } from './access.service.js';
 import { CalendarService } from './calendar.service.js';
 import { DemandService } from './demand.service.js';
 import { AccessRequestEntity, AccessRequestEventEntity, DemandEntity, DemandEventEntity } from './entities.js';
+import { DisputedRecords } from './objections/disputed-records.service.js';
+import { ObjectionEntity, ObjectionEventEntity } from './objections/objection.entity.js';
+import { ObjectionResolver } from './objections/objection.resolver.js';
+import { ObjectionService } from './objections/objection.service.js';
 import { CalendarResolver, DemandResolver } from './workflow.resolver.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([AccessRequestEntity, AccessRequestEventEntity, DemandEntity, DemandEventEntity]), CatalogueModule, IdentityModule, PolicyModule],
-  providers: [AccessService, AccessRequestResolver, GrantResolver, CalendarService, DemandService, DemandResolver, CalendarResolver],
-  exports: [AccessService, CalendarService, DemandService],
+  imports: [TypeOrmModule.forFeature([AccessRequestEntity, AccessRequestEventEntity, DemandEntity, DemandEventEntity, ObjectionEntity, ObjectionEventEntity]), CatalogueModule, IdentityModule, PolicyModule, ExchangeModule],
+  providers: [AccessService, AccessRequestResolver, GrantResolver, CalendarService, DemandService, DemandResolver, CalendarResolver, DisputedRecords, ObjectionService, ObjectionResolver],
+  exports: [AccessService, CalendarService, DemandService, DisputedRecords, ObjectionService],
 })
 export class AccessModule {}

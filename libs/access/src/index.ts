@@ -21,3 +21,6 @@ export { CalendarService } from './calendar.service.js';
 export { CalendarFileError, parseCalendarFile, type CalendarFile } from './calendar-file.js';
 export { DemandService } from './demand.service.js';
 export { addWorkingDays, ANSWER_DEADLINE_WORKING_DAYS, CalendarDayKind, WorkingDayCalendar, workingDaysBetween } from './working-days.js';
+export { DisputedRecords } from './objections/disputed-records.service.js';
+export { ObjectionService } from './objections/objection.service.js';
+export { AnswerObjectionInput, FileObjectionInput, ObjectionDto, ObjectionOutcome, ObjectionStatisticsDto, ObjectionStatus } from './objections/objection.dto.js';

@@ -4,6 +4,7 @@ import { AccessRequests1763720000001 } from './1763720000001-access-requests.js'
 import { Audit1763730000000 } from './1763730000000-audit.js';
 import { AuditLeanIndexes1763730000001 } from './1763730000001-audit-lean-indexes.js';
 import { Workflows1763750000000 } from './1763750000000-workflows.js';
+import { Objections1763760000000 } from './1763760000000-objections.js';
 
 /** Every migration, oldest first. Add new files here; never edit one that has shipped. */
-export const MIGRATIONS = [Foundation1763700000000, Grants1763720000000, AccessRequests1763720000001, Audit1763730000000, AuditLeanIndexes1763730000001, Workflows1763750000000];
+export const MIGRATIONS = [Foundation1763700000000, Grants1763720000000, AccessRequests1763720000001, Audit1763730000000, AuditLeanIndexes1763730000001, Workflows1763750000000, Objections1763760000000];
