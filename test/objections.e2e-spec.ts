@@ -212,7 +212,7 @@ describe('objections and corrections (校核纠错/异议处理)', () => {
     const field = await file({ dataset: 'PSB-OBJ', records: [{ idCard: ZHAO }], fields: ['income'], evidence: '错误' }, hrssSystem);
     expect(field.errors?.[0]?.extensions?.code).toBe('FORBIDDEN_FIELDS');
     const malformed = await file({ dataset: 'PSB-OBJ', records: [{ idCard: 7 }, {}], evidence: '错误' }, hrssSystem);
-    expect(malformed.errors?.[0]?.message).toContain('input.records[0].idCard: is not a STRING value');
+    expect(malformed.errors?.[0]?.message).toContain('input.records[0].idCard: is not a valid STRING value');
     expect(malformed.errors?.[0]?.message).toContain('input.records[1].idCard: is required');
     expect(await objectionCount()).toBe(before);
   });

@@ -53,7 +53,7 @@ export function parseRecordKeys(records: readonly unknown[], keyFields: readonly
       const value = given[field.name];
       const normal = value === undefined || value === null ? null : normaliseValue(field.type, value);
       if (normal === null) {
-        problems.push({ field: `${at}.${field.name}`, message: value === undefined || value === null ? 'is required: a key field' : `is not a ${field.type} value` });
+        problems.push({ field: `${at}.${field.name}`, message: value === undefined || value === null ? 'is required: a key field' : `is not a valid ${field.type} value` });
         return;
       }
       tuple.push(field.type === FieldType.DECIMAL && typeof normal === 'string' ? normaliseDecimal(normal) : normal);
