@@ -279,8 +279,17 @@ describe('objections and corrections (校核纠错/异议处理)', () => {
     expect((await objection(filed.id, taxSystem)).data!.objection).toMatchObject({ status: 'OPEN', overdue: true });
     const overdue = await gateway.gql<{ objections: { nodes: { id: string }[] } }>(OBJECTIONS, { filter: { overdue: true } }, psbSteward);
     expect(overdue.data!.objections.nodes.map((node) => node.id)).toEqual([filed.id]);
+    // It is on the overdue list (逾期清单) of the provider and of the data bureau, the provider responsible.
+    const OVERDUE = `{ overdueItems { kind id stage subject requesterDepartmentCode responsible workingDaysOverdue } }`;
+    const listed = await gateway.gql<{ overdueItems: { kind: string; id: string }[] }>(OVERDUE, {}, psbSteward);
+    expect(listed.data!.overdueItems.filter((item) => item.kind === 'OBJECTION')).toEqual([
+      expect.objectContaining({ id: filed.id, stage: 'ANSWER', subject: 'PSB-OBJ', requesterDepartmentCode: 'DG-TAX', responsible: 'DG-PSB' }),
+    ]);
+    const city = await gateway.gql<{ overdueItems: { kind: string; id: string }[] }>(OVERDUE, {}, admin);
+    expect(city.data!.overdueItems.map((item) => item.id)).toContain(filed.id);
     const late = await answer(filed.id, { outcome: 'REJECT', reason: '年龄按登记日期计算，无误' });
     expect(late.data!.answerObjection).toMatchObject({ status: 'REJECTED', overdue: false, answeredInTime: false });
+    expect((await gateway.gql<{ overdueItems: { id: string }[] }>(OVERDUE, {}, admin)).data!.overdueItems.map((item) => item.id)).not.toContain(filed.id);
   });
 
   it('per-provider statistics count objections received, answered in time, corrected', async () => {
