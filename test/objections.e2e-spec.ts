@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { CalendarService, DisputedRecords } from '@causeway/access';
 import { CatalogueService, FieldType, OpenType, Sensitivity, SharingType, UpdateCycle, type RegisterDatasetInput } from '@causeway/catalogue';
 import { Role } from '@causeway/core';
@@ -149,6 +149,17 @@ describe('objections and corrections (校核纠错/异议处理)', () => {
     expect(await audited(`objection:${created.id}`)).toEqual(['objection.file']);
   });
 
+  it('once looked up, the disputes of a dataset cost no query of the objections per read', async () => {
+    await disputedOf(taxSystem);
+    const query = jest.spyOn(db, 'query');
+    try {
+      for (let round = 0; round < 5; round += 1) expect(await disputedOf(hrssSystem)).toEqual([WANG]);
+      expect(query.mock.calls.filter(([sql]) => /\bobjection\b/.test(String(sql)))).toEqual([]);
+    } finally {
+      query.mockRestore();
+    }
+  });
+
   it('the public objects to an open record with a contact; downloads carry the flag and change their ETag', async () => {
     const before = await gateway.http('GET', '/open/datasets/OBJ-OPEN.csv');
     expect(before.body).toBe('\uFEFFitemNo,value,_disputed\r\nH1,医院,false\r\nH2,诊所,false\r\n');
@@ -186,6 +197,24 @@ describe('objections and corrections (校核纠错/异议处理)', () => {
     const [event] = (await db.query(`select detail from audit_event where target = $1`, [`objection:${created.id}`])) as { detail: string }[];
     expect(JSON.parse(event!.detail)).toMatchObject({ public: true, contact: true });
     expect(JSON.stringify(event)).not.toContain('citizen@example.cn');
+  });
+
+  it('a flood of public objections is capped per dataset, so that every read’s dispute test stays bounded', async () => {
+    await gateway.dataset('DG-HEALTH', openDataset('OBJ-MANY', 'objectedMany', Sensitivity.PUBLIC));
+    await loadVersion(gateway, 'DG-HEALTH', 'OBJ-MANY', Array.from({ length: 201 }, (_, index) => ({ itemNo: `M${index}`, value: '值' })));
+    const batch = (from: number, count: number) => Array.from({ length: count }, (_, index) => ({ itemNo: `M${from + index}` }));
+    for (const from of [0, 100]) {
+      const filed = await file({ dataset: 'OBJ-MANY', records: batch(from, 100), evidence: '批量异议', contact: 'flood@example.cn' });
+      expect(filed.errors).toBeUndefined();
+    }
+    const refused = await file({ dataset: 'OBJ-MANY', records: batch(200, 1), evidence: '批量异议', contact: 'flood@example.cn' });
+    expect(refused.errors?.[0]).toMatchObject({ extensions: { code: 'RATE_LIMITED' } });
+    expect(refused.errors?.[0]?.message).toContain('at most 200');
+    // Once the provider answers, there is room again.
+    const [first] = (await db.query(`select id from objection where dataset_id = (select id from dataset where code = 'OBJ-MANY') order by created_at limit 1`)) as { id: string }[];
+    const healthSteward = await gateway.person('DG-HEALTH', 'steward2@health.test', [Role.STEWARD]);
+    expect((await answer(first!.id, { outcome: 'REJECT', reason: '无误' }, healthSteward)).errors).toBeUndefined();
+    expect((await file({ dataset: 'OBJ-MANY', records: batch(200, 1), evidence: '批量异议', contact: 'flood@example.cn' })).errors).toBeUndefined();
   });
 
   it('the public learns nothing of a closed dataset nor of an open dataset’s non-public key field', async () => {
@@ -296,7 +325,7 @@ describe('objections and corrections (校核纠错/异议处理)', () => {
     const stats = await gateway.gql<{ objectionStatistics: Record<string, unknown>[] }>(STATISTICS, {}, admin);
     expect(stats.errors).toBeUndefined();
     expect(stats.data!.objectionStatistics).toEqual([
-      { providerDepartmentCode: 'DG-HEALTH', received: 1, open: 1, overdue: 0, answered: 0, answeredInTime: 0, confirmed: 0, corrected: 0, rejected: 0 },
+      { providerDepartmentCode: 'DG-HEALTH', received: 4, open: 3, overdue: 0, answered: 1, answeredInTime: 1, confirmed: 0, corrected: 0, rejected: 1 },
       { providerDepartmentCode: 'DG-PSB', received: 3, open: 0, overdue: 0, answered: 3, answeredInTime: 2, confirmed: 0, corrected: 1, rejected: 2 },
     ]);
     const own = await gateway.gql<{ objectionStatistics: { providerDepartmentCode: string }[] }>(STATISTICS, {}, psbSteward);

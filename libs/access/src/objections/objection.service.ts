@@ -6,9 +6,11 @@ import {
   badInput,
   badInputs,
   CausewayConfig,
+  CausewayError,
   conflict,
   CursorCodec,
   DEFAULT_PAGE_SIZE,
+  ErrorCode,
   forbidden,
   hasRole,
   MAX_PAGE_SIZE,
@@ -42,6 +44,13 @@ const NO_DEPARTMENT = '00000000-0000-0000-0000-000000000000';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const RECEIPT = /^[A-Za-z0-9_-]{32}$/;
 const OVERDUE_SQL = `(o.status = 'OPEN' and o.deadline < now())`;
+
+/**
+ * Records one objector may keep under open objections in one dataset: every read of the dataset
+ * tests its rows against the open objections' keys, so their number is bounded. The public counts
+ * as one objector.
+ */
+export const MAX_OPEN_RECORDS = { PUBLIC: 200, DEPARTMENT: 1000 } as const;
 
 const hashReceipt = (receipt: string) => createHash('sha256').update(receipt).digest('hex');
 
@@ -121,6 +130,18 @@ export class ObjectionService {
     const provider = (await this.departments.byId(dataset.providerDepartmentId))?.code ?? null;
     const now = new Date();
     const id = await this.db.transaction(async (tx) => {
+      const kind = isPublic ? 'PUBLIC' : 'DEPARTMENT';
+      const [open] = (await tx.query(
+        `select coalesce(sum(jsonb_array_length(record_keys)), 0)::int as n from objection
+          where dataset_id = $1 and status = 'OPEN' and objector_kind = $2 and ($2 = 'PUBLIC' or objector_department_id = $3)`,
+        [dataset.id, kind, principal.departmentId ?? NO_DEPARTMENT],
+      )) as { n: number }[];
+      if (open!.n + parsed.tuples.length > MAX_OPEN_RECORDS[kind]) {
+        throw new CausewayError(
+          ErrorCode.RATE_LIMITED,
+          `${isPublic ? 'The public has' : 'Your department has'} ${open!.n} records of ${dataset.code} under open objections (at most ${MAX_OPEN_RECORDS[kind]}): file more once the provider has answered`,
+        );
+      }
       const calendar = await this.calendar.calendar(tx);
       const row = await tx.getRepository(ObjectionEntity).save(
         tx.getRepository(ObjectionEntity).create({
