@@ -217,6 +217,30 @@ describe('objections and corrections (校核纠错/异议处理)', () => {
     expect((await file({ dataset: 'OBJ-MANY', records: batch(200, 1), evidence: '批量异议', contact: 'flood@example.cn' })).errors).toBeUndefined();
   });
 
+  it('records named by a composite key of several types are found and flagged', async () => {
+    await gateway.dataset('DG-HEALTH', {
+      ...openDataset('OBJ-COMPOSITE', 'objectedComposite', Sensitivity.PUBLIC),
+      fields: [
+        { name: 'year', title: '年份', type: FieldType.INTEGER, isKey: true, nullable: false, sensitivity: Sensitivity.PUBLIC },
+        { name: 'day', title: '日期', type: FieldType.DATE, isKey: true, nullable: false, sensitivity: Sensitivity.PUBLIC },
+        { name: 'amount', title: '金额', type: FieldType.DECIMAL, isKey: true, nullable: false, sensitivity: Sensitivity.PUBLIC },
+        { name: 'value', title: '值', type: FieldType.STRING, sensitivity: Sensitivity.PUBLIC },
+      ],
+    });
+    await loadVersion(gateway, 'DG-HEALTH', 'OBJ-COMPOSITE', [
+      { year: 2026, day: '2026-03-01', amount: '12.50', value: 'a' },
+      { year: 2026, day: '2026-03-02', amount: '12.50', value: 'b' },
+      { year: 2025, day: '2026-03-01', amount: '12.50', value: 'c' },
+    ]);
+    const filed = await file({ dataset: 'OBJ-COMPOSITE', records: [{ year: '2026', day: '2026-03-02', amount: 12.5 }], evidence: '金额有误' }, taxSystem);
+    expect(filed.errors).toBeUndefined();
+    expect(filed.data!.fileObjection.keyFields).toEqual(['year', 'day', 'amount']);
+    const rows = await gateway.gql<{ records: { nodes: Record<string, unknown>[] } }>(RECORDS, { dataset: 'OBJ-COMPOSITE', fields: ['value'] }, hrssSystem);
+    expect(rows.data!.records.nodes).toEqual([{ value: 'a' }, { value: 'b', _disputed: true }, { value: 'c' }]);
+    const missing = await file({ dataset: 'OBJ-COMPOSITE', records: [{ year: 2025, day: '2026-03-02', amount: '12.5' }], evidence: '金额有误' }, taxSystem);
+    expect(missing.errors?.[0]?.message).toContain('input.records[0]: is not a record of OBJ-COMPOSITE you can read');
+  });
+
   it('the public learns nothing of a closed dataset nor of an open dataset’s non-public key field', async () => {
     const closed = await file({ dataset: 'PSB-OBJ', records: [{ idCard: WANG }], evidence: '错误', contact: 'citizen@example.cn' });
     const unknown = await file({ dataset: 'NO-SUCH-SET', records: [{ idCard: WANG }], evidence: '错误', contact: 'citizen@example.cn' });
@@ -325,7 +349,7 @@ describe('objections and corrections (校核纠错/异议处理)', () => {
     const stats = await gateway.gql<{ objectionStatistics: Record<string, unknown>[] }>(STATISTICS, {}, admin);
     expect(stats.errors).toBeUndefined();
     expect(stats.data!.objectionStatistics).toEqual([
-      { providerDepartmentCode: 'DG-HEALTH', received: 4, open: 3, overdue: 0, answered: 1, answeredInTime: 1, confirmed: 0, corrected: 0, rejected: 1 },
+      { providerDepartmentCode: 'DG-HEALTH', received: 5, open: 4, overdue: 0, answered: 1, answeredInTime: 1, confirmed: 0, corrected: 0, rejected: 1 },
       { providerDepartmentCode: 'DG-PSB', received: 3, open: 0, overdue: 0, answered: 3, answeredInTime: 2, confirmed: 0, corrected: 1, rejected: 2 },
     ]);
     const own = await gateway.gql<{ objectionStatistics: { providerDepartmentCode: string }[] }>(STATISTICS, {}, psbSteward);

@@ -114,7 +114,10 @@ export class ObjectionService {
     const page = await this.exchange.records(ctx, {
       dataset: dataset.code,
       fields: [...new Set([...keyFields.map((field) => field.name), ...cited])],
-      where: { _or: parsed.tuples.map((tuple) => Object.fromEntries(keyFields.map((field, index) => [field.name, { eq: tuple[index] }]))) },
+      where:
+        keyFields.length === 1
+          ? { [keyFields[0]!.name]: { in: parsed.tuples.map((tuple) => tuple[0]) } }
+          : { _or: parsed.tuples.map((tuple) => Object.fromEntries(keyFields.map((field, index) => [field.name, { eq: tuple[index] }]))) },
       first: parsed.tuples.length,
       via: 'objection',
     });
