@@ -11,11 +11,12 @@ import { AuditCheckpointCommand, AuditExportCommand, AuditVerifyCommand } from '
 import { ClientCreateCommand, DepartmentCreateCommand, UserCreateCommand } from './identity.commands.js';
 import { IngestCommand } from './ingest.commands.js';
 import { MigrateCommand, SchemaWriteCommand, SeedCommand } from './platform.commands.js';
+import { ObjectionStatisticsCommand } from './objection.commands.js';
 import { CalendarImportCommand, CalendarListCommand, OverdueListCommand } from './workflow.commands.js';
 
 /** The CLI works on the same database as the gateway (a running embedded server is reused). */
 @Module({
   imports: [CoreModule, DatabaseModule.forRoot(), AuditModule, IdentityModule, CatalogueModule, IngestModule, SeedModule, AccessModule],
-  providers: [AuditVerifyCommand, AuditExportCommand, AuditCheckpointCommand, MigrateCommand, SeedCommand, SchemaWriteCommand, DepartmentCreateCommand, UserCreateCommand, ClientCreateCommand, IngestCommand, CalendarImportCommand, CalendarListCommand, OverdueListCommand],
+  providers: [AuditVerifyCommand, AuditExportCommand, AuditCheckpointCommand, MigrateCommand, SeedCommand, SchemaWriteCommand, DepartmentCreateCommand, UserCreateCommand, ClientCreateCommand, IngestCommand, CalendarImportCommand, CalendarListCommand, OverdueListCommand, ObjectionStatisticsCommand],
 })
 export class CliModule {}
