@@ -744,10 +744,10 @@ describe('open-data portal', () => {
       expect(response.status).toBe(200);
       expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
       expect(String(response.headers['content-disposition'])).toContain(`filename="${OPEN_CODE}.csv"`);
-      expect(response.body.startsWith('\uFEFFcreditCode,entName,regCapital,employees,estDate,district,note\r\n')).toBe(true);
+      expect(response.body.startsWith('\uFEFFcreditCode,entName,regCapital,employees,estDate,district,note,_disputed\r\n')).toBe(true);
       const lines = response.body.split('\r\n');
       expect(lines).toHaveLength(1 + 25 + 1);
-      expect(lines[3]).toBe(`914401000000000003,广州企业03有限公司,31.50,9,2020-01-03,天河区,"'=HYPERLINK(""http://evil.example"",""点我"")"`);
+      expect(lines[3]).toBe(`914401000000000003,广州企业03有限公司,31.50,9,2020-01-03,天河区,"'=HYPERLINK(""http://evil.example"",""点我"")",false`);
       expect(lines[4]).toContain(",'-2+3");
       expect(lines[6]).toContain(",'@SUM(A1)");
       expect(lines[7]).toContain('12345678901234567890.123456789');
@@ -760,7 +760,7 @@ describe('open-data portal', () => {
       expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
       const rows = response.json<Record<string, unknown>[]>();
       expect(rows).toHaveLength(25);
-      expect(Object.keys(rows[0]!)).toEqual(['creditCode', 'entName', 'regCapital', 'employees', 'estDate', 'district', 'note']);
+      expect(Object.keys(rows[0]!)).toEqual(['creditCode', 'entName', 'regCapital', 'employees', 'estDate', 'district', 'note', '_disputed']);
       expect(rows[2]!.note).toBe('=HYPERLINK("http://evil.example","点我")');
       expect(rows[3]!.note).toBe('-2+3');
       expect(response.body).toContain('"regCapital":12345678901234567890.123456789');
@@ -814,7 +814,7 @@ describe('open-data portal', () => {
       const current = await gateway.http('GET', '/open/datasets/HEALTH-OPEN.json');
       expect(current.json<unknown[]>()).toHaveLength(2);
       const first = await gateway.http('GET', '/open/datasets/HEALTH-OPEN.json?version=1');
-      expect(first.json()).toEqual([{ itemNo: 'H1', value: '医院' }]);
+      expect(first.json()).toEqual([{ itemNo: 'H1', value: '医院', _disputed: false }]);
       const shown = await ckan<{ resources: { url: string; position: number }[] }>('package_show', 'id=health-open');
       expect(shown.envelope.result.resources.map((resource) => resource.url)).toEqual([
         'http://localhost:80/open/datasets/HEALTH-OPEN.csv',

@@ -321,6 +321,26 @@ export class DemandService {
         lastRemindedAt: row.last_reminded_at,
       });
     }
+    // Objections to a provider's data (objections/) still unanswered past their deadline; the public objects as PUBLIC.
+    const objections = (await this.db.query(
+      `select o.id, d.code as subject, coalesce(c.code, 'PUBLIC') as requester, p.code as responsible, o.deadline
+         from objection o join dataset d on d.id = o.dataset_id join department p on p.id = o.provider_department_id left join department c on c.id = o.objector_department_id
+        where o.status = 'OPEN' and o.deadline < $1 and ($2 or o.objector_department_id = $3 or o.provider_department_id = $3)`,
+      [now, admin, own],
+    )) as { id: string; subject: string; requester: string; responsible: string; deadline: Date }[];
+    for (const row of objections) {
+      items.push({
+        kind: WorkflowItemKind.OBJECTION,
+        id: row.id,
+        stage: 'ANSWER',
+        subject: row.subject,
+        requesterDepartmentCode: row.requester,
+        responsible: row.responsible,
+        deadline: row.deadline,
+        workingDaysOverdue: calendar.workingDaysBetween(row.deadline, now),
+        lastRemindedAt: null,
+      });
+    }
     return items.sort((a, b) => a.deadline.getTime() - b.deadline.getTime() || a.id.localeCompare(b.id));
   }
 

@@ -570,10 +570,11 @@ export class DemandConnection {
 export enum WorkflowItemKind {
   ACCESS_REQUEST = 'ACCESS_REQUEST',
   DEMAND = 'DEMAND',
+  OBJECTION = 'OBJECTION',
 }
 registerEnumType(WorkflowItemKind, { name: 'WorkflowItemKind' });
 
-@ObjectType('OverdueItem', { description: 'An access request or a demand past the deadline of its current stage.' })
+@ObjectType('OverdueItem', { description: 'An access request, a demand or an objection past the deadline of its current stage.' })
 export class OverdueItemDto {
   @Field(() => WorkflowItemKind)
   kind!: WorkflowItemKind;

@@ -24,3 +24,6 @@ export { addWorkingDays, ANSWER_DEADLINE_WORKING_DAYS, CalendarDayKind, WorkingD
 export { ReturnFlowService } from './return-flow/return-flow.service.js';
 export { CreateReturnFlowInput, ReturnFlowDto, ReturnFlowStatus } from './return-flow/return-flow.dto.js';
 export { divisionPrefix, isBelowDivision } from './return-flow/divisions.js';
+export { DisputedRecords } from './objections/disputed-records.service.js';
+export { ObjectionService } from './objections/objection.service.js';
+export { AnswerObjectionInput, FileObjectionInput, ObjectionDto, ObjectionOutcome, ObjectionStatisticsDto, ObjectionStatus } from './objections/objection.dto.js';

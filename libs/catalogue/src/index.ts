@@ -15,3 +15,4 @@ export {
 export type { VersionFieldSnapshot } from './entities.js';
 export { DatasetStatus, FieldType, MaskType, OpenType, Sensitivity, SHARING_STRICTNESS, SharingType, UpdateCycle } from './enums.js';
 export { COLUMN_TYPES, deriveApiName, versionTableName } from './rules.js';
+export { DisputeLookup, disputedCondition, type DisputedKeyGroup, type DisputedKeys, type DisputeSource } from './disputes.js';

@@ -137,6 +137,13 @@ export class CausewayConfig {
   @IsBoolean({ message: 'STATS_SCHEDULE must be true or false' })
   STATS_SCHEDULE = true;
 
+  /** Working days a provider has to answer an objection to its data (校核纠错; a Causeway default, not from the regulation). */
+  @Transform(({ value }) => (value === undefined || value === '' ? 5 : Number(value)))
+  @IsInt({ message: 'DEADLINE_OBJECTION_ANSWER_WORKING_DAYS must be a whole number of working days between 1 and 60, e.g. 5' })
+  @Min(1, { message: 'DEADLINE_OBJECTION_ANSWER_WORKING_DAYS must be a whole number of working days between 1 and 60, e.g. 5' })
+  @Max(60, { message: 'DEADLINE_OBJECTION_ANSWER_WORKING_DAYS must be a whole number of working days between 1 and 60, e.g. 5' })
+  DEADLINE_OBJECTION_ANSWER_WORKING_DAYS = 5;
+
   @IsIn(['development', 'production', 'test'], { message: 'NODE_ENV must be development, production or test' })
   NODE_ENV = 'development';
 

@@ -77,7 +77,7 @@ export class RecordEdge {
   node!: Record<string, unknown>;
 }
 
-@ObjectType({ description: 'Rows as JSON objects keyed by field name; masked fields come masked.' })
+@ObjectType({ description: 'Rows as JSON objects keyed by field name; masked fields come masked; a row an open objection disputes carries "_disputed": true.' })
 export class RecordConnection {
   @Field(() => [GraphQLJSON])
   nodes!: Record<string, unknown>[];

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditOutcome, AuditService, type AuditEventInput } from '@causeway/audit';
-import { CatalogueService, DatasetStatus, FieldType, type VersionFieldSnapshot } from '@causeway/catalogue';
+import { CatalogueService, DatasetStatus, DisputeLookup, FieldType, type VersionFieldSnapshot } from '@causeway/catalogue';
 import {
   badInput,
   CausewayError,
@@ -64,6 +64,9 @@ export interface AggregateAnswer {
   minGroupSize: number;
 }
 
+/** The key a records row carries, only when an open objection flags it. */
+export const DISPUTED_KEY = '_disputed';
+
 const MAX_FIELDS = FIELD_LIST_LIMITS.fields;
 const MAX_ORDER_KEYS = 5;
 const MAX_GROUP_BY = FIELD_LIST_LIMITS.groupBy;
@@ -103,6 +106,7 @@ export class ExchangeService {
     private readonly pool: DataPool,
     private readonly cursors: CursorCodec,
     private readonly audit: AuditService,
+    private readonly disputes: DisputeLookup,
     secrets: Secrets,
   ) {
     this.hashKey = secrets.key('mask-hash');
@@ -149,6 +153,8 @@ export class ExchangeService {
 
     const scope = this.cursorScope(ctx, dataset, version, plan, orderBy, where.cond);
     const after = args.after ? this.decodeCursor(scope, args.after, orderBy, version.types) : null;
+    // One cached lookup per query; the SQL flags disputed rows only when the dataset has some.
+    const disputes = await this.disputes.forVersion(dataset.id, version.version);
     const statement = recordsStatement({
       tableName: version.tableName,
       types: version.types,
@@ -159,6 +165,7 @@ export class ExchangeService {
       after,
       first,
       withTotal: args.totalCount === true,
+      disputes,
     });
     const rows = await this.pool.query(statement.sql, statement.values);
     const at = (column: string) => statement.columns.indexOf(column);
@@ -173,6 +180,7 @@ export class ExchangeService {
     const fields = plan.fields;
     const valueAt = fields.map((_, index) => at(`c${index}`));
     const flagAt = fields.map((_, index) => at(`f${index}`));
+    const disputedAt = at('_d');
     const nodes = pageRows.map((row) => {
       const node: Record<string, unknown> = {};
       for (let index = 0; index < fields.length; index += 1) {
@@ -181,6 +189,8 @@ export class ExchangeService {
         const clear = field.level === 'CLEAR' || (field.level === 'MIXED' && row[flagAt[index]!] === true);
         node[field.name] = clear ? value : maskValue(field.mask, field.type, value, mask);
       }
+      // Field names start with a lower-case letter, so this key never meets one.
+      if (disputedAt >= 0 && row[disputedAt] === true) node[DISPUTED_KEY] = true;
       return node;
     });
     const orderAt = orderBy.map((_, key) => at(`o${key}`));

@@ -1,6 +1,6 @@
 export { AggregateGroup, AggregateResult, MetricFunction, MetricInput, MetricValue, RecordConnection, RecordEdge, RecordOrder, SortDirection } from './dto.js';
 export { ExchangeModule } from './exchange.module.js';
-export { ExchangeService, type AggregateAnswer, type AggregateArgs, type RecordEdgeValue, type RecordsArgs, type RecordsPage } from './exchange.service.js';
+export { DISPUTED_KEY, ExchangeService, type AggregateAnswer, type AggregateArgs, type RecordEdgeValue, type RecordsArgs, type RecordsPage } from './exchange.service.js';
 export { maskValue } from './masks.js';
 export { DatasetSchemaApolloDriver, type DatasetSchemaDriverConfig } from './typed/dataset-schema.driver.js';
 export { TypedSchemaRegistry, TYPED_FIELD_POLICY } from './typed/schema-registry.js';

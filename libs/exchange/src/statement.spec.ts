@@ -12,6 +12,22 @@ const types: FieldTypes = new Map([
 const plan = (name: string, level: 'CLEAR' | 'MASKED' | 'MIXED' = 'CLEAR') => ({ name, type: types.get(name)!, level, clearWhen: null, mask: MaskType.NAME });
 
 describe('statements', () => {
+  it('a dataset without disputes adds nothing to the statement; disputed keys are bound as parameters, never spliced', () => {
+    const base = { tableName: TABLE, types, fields: [plan('age')], rowScope: { kind: 'true' as const }, where: { kind: 'true' as const }, orderBy: [], after: null, first: 10, withTotal: false };
+    const plain = recordsStatement(base);
+    expect(plain.columns).not.toContain('_d');
+    expect(recordsStatement({ ...base, disputes: { groups: [], fingerprint: 'x', changedAt: new Date(0) } })).toEqual(plain);
+    const hostile = "x'); drop table dataset; --";
+    const flagged = recordsStatement({
+      ...base,
+      disputes: { groups: [{ fields: [{ name: 'name', type: FieldType.STRING }, { name: 'age', type: FieldType.INTEGER }], keys: [[hostile, '36']] }], fingerprint: 'y', changedAt: new Date(0) },
+    });
+    expect(flagged.columns.at(-1)).toBe('_d');
+    expect(flagged.sql).toContain('((t."name", t."age") in (($1::text, $2::bigint))) as _d');
+    expect(flagged.sql).not.toContain('drop table');
+    expect(flagged.values.slice(0, 2)).toEqual([hostile, '36']);
+  });
+
   it('refuses a table that is not a version table', () => {
     expect(() => quoteTable('public.app_user')).toThrow();
     expect(() => quoteTable('causeway_data.d_x"; drop table y; --_v1')).toThrow();

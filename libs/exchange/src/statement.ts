@@ -1,4 +1,4 @@
-import { COLUMN_TYPES, FieldType } from '@causeway/catalogue';
+import { COLUMN_TYPES, disputedCondition, FieldType, type DisputedKeys } from '@causeway/catalogue';
 import { badInput } from '@causeway/core';
 import { compileCondition, SqlParams, type Cond, type FieldPlan, type FieldTypes, type Scalar } from '@causeway/policy';
 import pg from 'pg';
@@ -79,6 +79,8 @@ export interface RecordsStatementInput {
   /** Rows wanted; one more is read to know whether another page follows. */
   first: number;
   withTotal: boolean;
+  /** Records under open objections, flagged in the column _d; null (the common case) adds nothing. */
+  disputes?: DisputedKeys | null;
 }
 
 export interface Statement {
@@ -90,7 +92,8 @@ export interface Statement {
 
 /**
  * Result columns: _r (row number), c<i> (field i), f<i> (whether field i is clear in this row,
- * for MIXED fields), o<i> (order key i, for the cursor), and _total when asked.
+ * for MIXED fields), o<i> (order key i, for the cursor), _d (the row is disputed) when some
+ * records of the dataset are, and _total when asked.
  */
 export function recordsStatement(input: RecordsStatementInput): Statement {
   const params = new SqlParams();
@@ -112,6 +115,11 @@ export function recordsStatement(input: RecordsStatementInput): Statement {
     select.push(`${col(key.field)} as o${index}`);
     columns.push(`o${index}`);
   });
+  const disputed = input.disputes ? disputedCondition(input.disputes, input.types, col, (value, cast) => params.add(value, cast)) : null;
+  if (disputed) {
+    select.push(`${disputed} as _d`);
+    columns.push('_d');
+  }
   const order = [
     ...input.orderBy.map((key) => `${col(key.field)} ${key.direction === 'ASC' ? 'asc nulls last' : 'desc nulls first'}`),
     't._row asc',

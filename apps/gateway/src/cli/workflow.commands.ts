@@ -60,7 +60,7 @@ export class CalendarListCommand extends CommandRunner {
   }
 }
 
-@Command({ name: 'overdue:list', description: 'List access requests and demands past their deadline (run it daily, e.g. from cron)' })
+@Command({ name: 'overdue:list', description: 'List access requests, demands and objections past their deadline (run it daily, e.g. from cron)' })
 export class OverdueListCommand extends CommandRunner {
   constructor(private readonly demands: DemandService) {
     super();

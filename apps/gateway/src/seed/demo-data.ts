@@ -373,3 +373,51 @@ export const DEMO_DEMANDS: DemoDemand[] = [
     answer: { outcome: 'DECLINE', reason: '明细不予共享；背景核查请使用“违法犯罪记录”数据集的核查结果（有无记录），按有条件共享申请。' },
   },
 ];
+
+export interface DemoObjection {
+  /** The objecting department, or PUBLIC (an OPEN dataset, with a contact). */
+  objector: string;
+  dataset: string;
+  /** Which of the dataset's first rows (in file order) the objection names. */
+  row: number;
+  fields: string[];
+  evidence: string;
+  contact?: string;
+  /** Where the demo leaves it: open, confirmed (corrected in the next version, not yet published) or rejected. */
+  answer?: { outcome: 'CONFIRM'; note: string } | { outcome: 'REJECT'; reason: string };
+}
+
+/** A few objections (校核纠错) in different states, so that a newcomer sees disputed records. */
+export const DEMO_OBJECTIONS: DemoObjection[] = [
+  {
+    objector: 'DG-TAX',
+    dataset: 'AMR-ENT-REG',
+    row: 0,
+    fields: ['regStatus'],
+    evidence: '该企业已于本年度办理注销登记（注销通知书见税务注销档案），登记状态仍显示为存续。',
+  },
+  {
+    objector: 'DG-HRSS',
+    dataset: 'AMR-ENT-REG',
+    row: 1,
+    fields: ['entName'],
+    evidence: '企业名称与参保登记时提交的营业执照不一致，疑似未同步名称变更。',
+    answer: { outcome: 'CONFIRM', note: '已核实：名称变更未同步，将在下一版本更正。' },
+  },
+  {
+    objector: 'DG-TAX',
+    dataset: 'AMR-PENALTY',
+    row: 0,
+    fields: ['fineAmount'],
+    evidence: '罚没款金额与入库凭证金额不符。',
+    answer: { outcome: 'REJECT', reason: '经核对处罚决定书原件，金额无误；入库凭证含滞纳金。' },
+  },
+  {
+    objector: 'PUBLIC',
+    dataset: 'HEALTH-INSTITUTIONS',
+    row: 0,
+    fields: ['address'],
+    evidence: '该医院已搬迁至新院区，开放数据中的地址仍为旧址。',
+    contact: 'citizen@example.cn',
+  },
+];

@@ -1,14 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DemandAnswerOutcome, DemandService, ReturnFlowService } from '@causeway/access';
+import { DemandAnswerOutcome, DemandService, ObjectionOutcome, ObjectionService, ReturnFlowService } from '@causeway/access';
 import { CatalogueService, type DatasetDto } from '@causeway/catalogue';
 import { CausewayConfig, notFound, Role, type RequestContext } from '@causeway/core';
+import { ExchangeService } from '@causeway/exchange';
 import { DepartmentsService, SystemClientsService, UsersService } from '@causeway/identity';
 import { IngestService, type IngestReport } from '@causeway/ingest';
+import { anonymousContext } from '@causeway/policy';
 import iconv from 'iconv-lite';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { DEMO_CLIENTS, DEMO_DATASETS, DEMO_DEMANDS, DEMO_DEPARTMENTS, DEMO_PASSWORD, DEMO_PEOPLE, DEMO_RETURN_FLOW } from './demo-data.js';
+import { DEMO_CLIENTS, DEMO_DATASETS, DEMO_DEMANDS, DEMO_DEPARTMENTS, DEMO_OBJECTIONS, DEMO_PASSWORD, DEMO_PEOPLE, DEMO_RETURN_FLOW } from './demo-data.js';
 import { DEMO_ROW_COUNTS, demoCsv } from './demo-rows.js';
 
 export interface RowLoadOptions {
@@ -40,6 +42,8 @@ export class DemoSeeder {
     private readonly ingest: IngestService,
     private readonly demands: DemandService,
     private readonly returnFlows: ReturnFlowService,
+    private readonly objections: ObjectionService,
+    private readonly exchange: ExchangeService,
   ) {}
 
   private get credentialsFile(): string {
@@ -93,6 +97,7 @@ export class DemoSeeder {
     }
     await this.seedDemands();
     await this.seedReturnFlow();
+    await this.seedObjections();
     this.logger.log(
       `demo setting seeded: ${DEMO_DEPARTMENTS.length} departments, ${DEMO_PEOPLE.length} people, ${DEMO_CLIENTS.length} system clients, ${DEMO_DATASETS.length} datasets, ${rows} rows`,
     );
@@ -151,6 +156,31 @@ export class DemoSeeder {
     const steward = await this.stewardOf(provider);
     if ((await this.returnFlows.list(steward, input.dataset)).length > 0) return;
     await this.returnFlows.create(steward, input);
+  }
+
+  /** The demo objections (校核纠错) in their states, when the city has none yet. */
+  private async seedObjections(): Promise<void> {
+    const bureau = await this.stewardOf('GZ-DATA');
+    const admin: RequestContext = { ...bureau, principal: { ...bureau.principal, roles: [Role.ADMIN] } };
+    if ((await this.objections.list(admin, {}, 1)).totalCount > 0) return;
+    for (const demo of DEMO_OBJECTIONS) {
+      const dataset = await this.catalogue.findByCode(demo.dataset);
+      if (!dataset?.currentVersionId) continue;
+      const objector = demo.objector === 'PUBLIC' ? { ...anonymousContext(), purpose: 'demo seed' } : await this.stewardOf(demo.objector);
+      // The objector names a record it reads, as a user would: by its key values from a read.
+      const keys = dataset.fields.filter((field) => field.isKey).map((field) => field.name);
+      const page = await this.exchange.records(objector, { dataset: demo.dataset, fields: keys, first: demo.row + 1, via: 'seed' });
+      const record = page.nodes[demo.row];
+      if (!record) continue;
+      const filed = await this.objections.file(objector, { dataset: demo.dataset, records: [record], fields: demo.fields, evidence: demo.evidence, contact: demo.contact });
+      if (!demo.answer) continue;
+      const provider = await this.stewardOfDataset(dataset);
+      if (demo.answer.outcome === 'CONFIRM') {
+        await this.objections.answer(provider, filed.id, { outcome: ObjectionOutcome.CONFIRM, correctedInVersion: filed.version + 1, reason: demo.answer.note });
+      } else {
+        await this.objections.answer(provider, filed.id, { outcome: ObjectionOutcome.REJECT, reason: demo.answer.reason });
+      }
+    }
   }
 
   /** A request context acting as the seeding steward of a department. */

@@ -5,6 +5,7 @@ import { Audit1763730000000 } from './1763730000000-audit.js';
 import { AuditLeanIndexes1763730000001 } from './1763730000001-audit-lean-indexes.js';
 import { DeploymentSecret1763740000000 } from './1763740000000-deployment-secret.js';
 import { Workflows1763750000000 } from './1763750000000-workflows.js';
+import { Objections1763760000000 } from './1763760000000-objections.js';
 import { ReturnFlows1763780000000 } from './1763780000000-return-flows.js';
 import { ExchangeStats1763780000001 } from './1763780000001-exchange-stats.js';
 
@@ -17,6 +18,7 @@ export const MIGRATIONS = [
   AuditLeanIndexes1763730000001,
   DeploymentSecret1763740000000,
   Workflows1763750000000,
+  Objections1763760000000,
   ReturnFlows1763780000000,
   ExchangeStats1763780000001,
 ];

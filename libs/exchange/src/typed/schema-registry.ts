@@ -213,6 +213,7 @@ export class TypedSchemaRegistry implements OnModuleDestroy, OpenSchemaSource {
     for (const name of top.get('nodes') ? selectedFields(info, ['nodes']).keys() : []) fields.add(name);
     for (const name of top.get('edges') ? selectedFields(info, ['edges', 'node']).keys() : []) fields.add(name);
     fields.delete('__typename');
+    fields.delete('_disputed');
     return this.exchange.records(ctx, {
       dataset: dataset.code,
       fields: [...fields],

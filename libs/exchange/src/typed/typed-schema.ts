@@ -203,6 +203,12 @@ export function buildTypedSchema(base: GraphQLSchema, datasets: readonly TypedDa
           .join(' — '),
       };
     }
+    // Field names start with a lower-case letter, so this name never meets one.
+    rowFields._disputed = {
+      type: new GraphQLNonNull(GraphQLBoolean),
+      description: 'True while an open objection (异议) says this record is wrong; the provider is checking it.',
+      resolve: (node) => (node as Record<string, unknown>)._disputed === true,
+    };
     const row = new GraphQLObjectType({ name: names.row, description: `A row of ${dataset.code} (${dataset.title}).`, fields: rowFields });
     const edge = new GraphQLObjectType({ name: names.edge, fields: { cursor: { type: new GraphQLNonNull(GraphQLString) }, node: { type: new GraphQLNonNull(row) } } });
     const connection = new GraphQLObjectType({

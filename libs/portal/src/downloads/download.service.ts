@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { FieldType } from '@causeway/catalogue';
+import { DisputeLookup, FieldType, type DisputedKeys } from '@causeway/catalogue';
 import { badInput, CausewayError, ErrorCode, type RequestContext } from '@causeway/core';
 import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { OpenCatalogueService } from '../open-catalogue.service.js';
 import { PORTAL_ACTIONS, PortalAudit } from '../portal-audit.js';
 import { OpenRowsService, type RowExport, type RowSource } from '../rows/open-rows.service.js';
+import { disputedSql } from '../rows/row-sql.js';
 import { DOWNLOAD_FORMATS } from '../vocabularies.js';
 import { csvHeader, csvRow, UTF8_BOM } from './csv.js';
 import { acceptsGzip, attachment, downloadEtag, etagMatches, notModifiedSince } from './http-conditions.js';
@@ -36,14 +37,17 @@ export class DownloadService {
     private readonly catalogue: OpenCatalogueService,
     private readonly rows: OpenRowsService,
     private readonly audit: PortalAudit,
+    private readonly disputes: DisputeLookup,
   ) {}
 
   async download(ctx: RequestContext, code: string, format: 'csv' | 'json', request: DownloadRequest): Promise<DownloadAnswer> {
     const source = await this.resolve(ctx, code, request.version);
     const columns = source.columns.map((column) => column.name);
-    const etag = downloadEtag(source.version.id, columns, format);
-    // The version's publication, or a later change of the dataset's fields, whichever is newer.
-    const lastModified = new Date(Math.max(source.version.publishedAt.getTime(), source.dataset.updatedAt.getTime()));
+    const disputes = await this.disputes.forVersion(source.dataset.id, source.version.version);
+    // The disputed flags change the file without a new version: they are part of its ETag.
+    const etag = downloadEtag(source.version.id, [...columns, `${DISPUTED_COLUMN}:${disputes?.fingerprint ?? ''}`], format);
+    // The version's publication, a later change of the dataset's fields, or of its objections, whichever is newest.
+    const lastModified = new Date(Math.max(source.version.publishedAt.getTime(), source.dataset.updatedAt.getTime(), disputes?.changedAt.getTime() ?? 0));
     const gzip = acceptsGzip(request.acceptEncoding);
     const fileName = `${source.dataset.code}${source.version.current ? '' : `-v${source.version.version}`}.${format}`;
     const headers: Record<string, string> = {
@@ -69,7 +73,7 @@ export class DownloadService {
 
     let rowExport: RowExport;
     try {
-      rowExport = await this.rows.openExport(source, format);
+      rowExport = await this.rows.openExport(source, format, disputedOf(source, disputes));
     } catch (error) {
       if (error instanceof CausewayError && error.code === ErrorCode.RATE_LIMITED) {
         const retry = Number(error.extensions.retryAfterSeconds ?? 60);
@@ -119,9 +123,19 @@ const NO_SUCH_DATASET = new CausewayError(ErrorCode.NOT_FOUND, 'No open dataset 
 
 const TEXT_TYPES = new Set([FieldType.STRING, FieldType.JSON]);
 
+/**
+ * The last column of every download: whether an open objection (异议) flags the row. Field names
+ * start with a lower-case letter, so this name never meets one.
+ */
+export const DISPUTED_COLUMN = '_disputed';
+
+function disputedOf(source: RowSource, disputes: DisputedKeys | null): string | null {
+  return disputes ? disputedSql(disputes, source.storedTypes) : null;
+}
+
 async function* csvChunks(source: RowSource, rowExport: RowExport): AsyncGenerator<string> {
-  const textColumns = source.columns.map((column) => TEXT_TYPES.has(column.type));
-  yield UTF8_BOM + csvHeader(source.columns.map((column) => column.name));
+  const textColumns = [...source.columns.map((column) => TEXT_TYPES.has(column.type)), false];
+  yield UTF8_BOM + csvHeader([...source.columns.map((column) => column.name), DISPUTED_COLUMN]);
   for await (const batch of rowExport.batches()) {
     let chunk = '';
     for (const row of batch) chunk += csvRow(row, { textColumns });
@@ -135,7 +149,8 @@ async function* jsonChunks(rowExport: RowExport): AsyncGenerator<string> {
   for await (const batch of rowExport.batches()) {
     let chunk = '';
     for (const row of batch) {
-      chunk += `${first ? '\n' : ',\n'}${row[0]}`;
+      // row[0] is a JSON object's text; the flag goes in as its last member.
+      chunk += `${first ? '\n' : ',\n'}${row[0]!.slice(0, -1)},"${DISPUTED_COLUMN}":${row[1] === 'true'}}`;
       first = false;
     }
     yield chunk;

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { CatalogueService } from '@causeway/catalogue';
+import { CatalogueService, FieldType } from '@causeway/catalogue';
 import { CausewayError, ErrorCode } from '@causeway/core';
 import { databaseUnavailable, DatabaseServer, guardClient, isDatabaseUnavailable } from '@causeway/database';
 import { PolicyService } from '@causeway/policy';
@@ -24,6 +24,8 @@ export interface RowSource {
   tableName: string;
   /** Public fields present in the version's table, typed as the table stores them. */
   columns: ReadableColumn[];
+  /** Every column of the version's table (key fields need not be public), for the disputed flag. */
+  storedTypes: ReadonlyMap<string, FieldType>;
 }
 
 /** Rows a download fetches per round trip: small enough for flat memory, large enough for speed. */
@@ -34,7 +36,7 @@ const QUERY_TIMEOUT_MS = 30_000;
 
 /** An open export: batches of rows in file order, on a connection of its own until closed. */
 export interface RowExport {
-  /** CSV: arrays of text cells; JSON: arrays holding one JSON object text. Releases the connection when done. */
+  /** CSV: arrays of text cells; JSON: arrays holding one JSON object text; last the disputed flag. Releases the connection when done. */
   batches(): AsyncGenerator<(string | null)[][]>;
   /** Gives the connection back without reading (an export that will not be served). Idempotent. */
   release(): void;
@@ -78,7 +80,7 @@ export class OpenRowsService implements OnApplicationShutdown {
     const columns = dataset.fields
       .filter((field) => storedTypes.has(field.name) && anonymous.has(field.name))
       .map((field) => ({ name: field.name, type: storedTypes.get(field.name)! }));
-    return columns.length > 0 ? { dataset, version, tableName: stored.tableName, columns } : null;
+    return columns.length > 0 ? { dataset, version, tableName: stored.tableName, columns, storedTypes } : null;
   }
 
   /** One page as JSON texts (objects or lists), in order. */
@@ -107,7 +109,7 @@ export class OpenRowsService implements OnApplicationShutdown {
    * connection is taken now (so that "busy" is known before anything is served) and given back
    * when the batches end or their consumer stops.
    */
-  async openExport(source: RowSource, format: 'csv' | 'json'): Promise<RowExport> {
+  async openExport(source: RowSource, format: 'csv' | 'json', disputed: string | null = null): Promise<RowExport> {
     let client: pg.PoolClient;
     try {
       client = await this.exportPool.connect();
@@ -115,7 +117,7 @@ export class OpenRowsService implements OnApplicationShutdown {
       if (isDatabaseUnavailable(error) && !/timeout exceeded/i.test((error as Error).message)) throw databaseUnavailable();
       throw new CausewayError(ErrorCode.RATE_LIMITED, 'Too many downloads are running; retry in a minute', { retryAfterSeconds: 60 });
     }
-    const text = exportSql(source.tableName, source.columns, format);
+    const text = exportSql(source.tableName, source.columns, format, disputed);
     const logger = this.logger;
     // A download paused by a slow reader holds its client between statements: if the database
     // goes away then, the client's error event must be heard here (unheard, it ends the process).

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { FieldType } from '@causeway/catalogue';
-import { countSql, exportSql, likeContains, pageSql, pageTextSql, qualifiedTable, type ReadableColumn, type RowQuery } from './row-sql.js';
+import { countSql, disputedSql, exportSql, likeContains, pageSql, pageTextSql, qualifiedTable, type ReadableColumn, type RowQuery } from './row-sql.js';
 
 const TABLE = 'causeway_data.d_0f0f_v2';
 const readable: ReadableColumn[] = [
@@ -54,8 +54,21 @@ describe('row SQL for anonymous reads', () => {
       values: [['1', '2']],
     });
     expect(exportSql(TABLE, readable, 'json')).toBe(
-      'select row_to_json(_r)::text from "causeway_data"."d_0f0f_v2" as x cross join lateral (select x."creditCode" as "creditCode", x."beds" as "beds", x."opened" as "opened") as _r order by x."_row"',
+      'select row_to_json(_r)::text, \'false\' as _d from "causeway_data"."d_0f0f_v2" as x cross join lateral (select x."creditCode" as "creditCode", x."beds" as "beds", x."opened" as "opened") as _r order by x."_row"',
     );
+  });
+
+  it('a disputed key cannot break out of its literal in an export', () => {
+    const disputes = {
+      groups: [{ fields: [{ name: 'creditCode', type: FieldType.STRING }], keys: [["x'); drop table dataset; --"], ['91440101MA5ABCDE1X']] }],
+      fingerprint: 'f',
+      changedAt: new Date(0),
+    };
+    const condition = disputedSql(disputes, new Map([['creditCode', FieldType.STRING]]));
+    expect(condition).toBe(`((x."creditCode") in (('x''); drop table dataset; --'::text), ('91440101MA5ABCDE1X'::text)))`);
+    expect(exportSql(TABLE, readable, 'csv', condition)).toContain(`case when ${condition} then 'true' else 'false' end as _d from`);
+    // A key group whose field is not a column of this version (or has another type) flags nothing.
+    expect(disputedSql(disputes, new Map([['creditCode', FieldType.INTEGER]]))).toBeNull();
   });
 
   it('escapes LIKE wildcards in search words', () => {

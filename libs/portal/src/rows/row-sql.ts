@@ -1,11 +1,12 @@
-import { FieldType } from '@causeway/catalogue';
+import { disputedCondition, FieldType, type DisputedKeys } from '@causeway/catalogue';
 import { escapeLikeWildcards } from '@causeway/core';
 import pg from 'pg';
 
 /**
  * SQL over a version table for the portal's anonymous reads. Pure: it only builds text and
  * parameters. Identifiers come only from the column whitelist a RowSource carries (the PUBLIC
- * fields of an OPEN dataset present in the version's table); every value is a parameter.
+ * fields of an OPEN dataset present in the version's table); every value is a parameter, except
+ * the disputed keys of an export (escaped literals, see disputedSql).
  */
 
 /** A column the caller may read: a public field, or `_id` (the row's position in the file). */
@@ -190,8 +191,18 @@ export function countSql(tableName: string, readable: ReadableColumn[], query: P
 }
 
 /** A whole version in file order, for downloads: text cells (CSV) or one JSON object per row. */
-export function exportSql(tableName: string, readable: ReadableColumn[], format: 'csv' | 'json'): string {
-  const select = format === 'csv' ? textList(readable) : `row_to_json(_r)::text`;
+/**
+ * "This row is disputed" over the alias x, with the key values as escaped literals (a cursor
+ * declaration takes no bind parameters); the key columns need not be public, only the flag leaves.
+ */
+export function disputedSql(disputes: DisputedKeys, storedTypes: ReadonlyMap<string, FieldType>): string | null {
+  return disputedCondition(disputes, storedTypes, columnRef, (value, cast) => `${pg.escapeLiteral(String(value))}::${cast}`);
+}
+
+/** The export: the row (text cells, or one JSON text) and last the disputed flag (`_d`, 'true' or 'false'). */
+export function exportSql(tableName: string, readable: ReadableColumn[], format: 'csv' | 'json', disputed: string | null = null): string {
+  const flag = disputed ? `case when ${disputed} then 'true' else 'false' end as _d` : `'false' as _d`;
+  const select = `${format === 'csv' ? textList(readable) : `row_to_json(_r)::text`}, ${flag}`;
   const from = format === 'csv' ? `${qualifiedTable(tableName)} as x` : `${qualifiedTable(tableName)} as x ${lateralRow(readable)}`;
   return `select ${select} from ${from} order by x."_row"`;
 }
