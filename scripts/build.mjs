@@ -1,6 +1,8 @@
 // Compiles apps/ and libs/ to dist/ with SWC (type checking is `npm run typecheck`).
 // Path aliases (@causeway/<context>) are rewritten to relative imports so that plain `node`
-// runs the output without a loader.
+// runs the output without a loader. Then builds the web console (apps/console, Vite) into
+// apps/console/dist, which the gateway serves at /console. The log goes to stderr: stdout stays
+// clean for commands such as `npm run causeway -- … --json`.
 import { transformFile } from '@swc/core';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -12,7 +14,7 @@ async function* sources(dir) {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (entry.name === 'node_modules' || entry.name === 'test') continue;
+      if (entry.name === 'node_modules' || entry.name === 'test' || full === path.join(root, 'apps', 'console')) continue;
       yield* sources(full);
     } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts') && !entry.name.endsWith('.d.ts')) {
       yield full;
@@ -52,4 +54,34 @@ for (const top of ['apps', 'libs']) {
     count += 1;
   }
 }
-console.log(`built ${count} files in ${Date.now() - started} ms`);
+console.error(`built ${count} files in ${Date.now() - started} ms`);
+
+const consoleStarted = Date.now();
+const { validateConsoleOperations } = await import('./console-operations.mjs');
+const { count: operations, problems } = await validateConsoleOperations();
+if (problems.length > 0) {
+  console.error(`The console's GraphQL operations do not match schema/schema.graphql:\n${problems.join('\n')}`);
+  process.exit(1);
+}
+const { build } = await import('vite');
+const consoleRoot = path.join(root, 'apps', 'console');
+await build({
+  root: consoleRoot,
+  base: '/console/',
+  configFile: false,
+  logLevel: 'warn',
+  build: {
+    outDir: path.join(consoleRoot, 'dist'),
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 1500,
+    reportCompressedSize: false,
+    rolldownOptions: {
+      // antd and react-router mark their modules "use client" for React server components; a
+      // client-only bundle needs no such boundary.
+      onwarn(warning, warn) {
+        if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning);
+      },
+    },
+  },
+});
+console.error(`built the console (${operations} operations checked against the schema) in ${Date.now() - consoleStarted} ms`);

@@ -4,6 +4,7 @@ import { AuditService } from '@causeway/audit';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule, type AppOptions } from './app.module.js';
+import { registerConsole } from './console/console-static.js';
 import { GRAPHQL_IDE_ASSETS, graphqlIdeAssetsDirectory } from './graphql/graphql-ide.js';
 import { MetricsService } from './ops/metrics.js';
 
@@ -18,6 +19,7 @@ export async function createGateway(options: AppOptions & { logger?: boolean } =
   if (options.logger !== false) app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   await app.register(fastifyStatic, { root: graphqlIdeAssetsDirectory(), prefix: GRAPHQL_IDE_ASSETS, decorateReply: false });
+  await registerConsole(app);
   const metrics = app.get(MetricsService);
   app.get(AuditService).registerMetrics(metrics.registry);
   app

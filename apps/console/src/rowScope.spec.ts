@@ -1,0 +1,30 @@
+import { describe, expect, it } from '@jest/globals';
+import { buildRowScope, CONSUMER_DIVISION, parseRowScope } from './rowScope';
+
+describe('row-scope builder', () => {
+  it('a single condition on the consumer division becomes a $consumer reference, not the literal text', () => {
+    expect(buildRowScope([{ field: 'district', operator: 'eq', value: CONSUMER_DIVISION }])).toEqual({ district: { eq: { $consumer: 'divisionCode' } } });
+  });
+
+  it('several conditions are joined with _and and numbers stay numbers for integer fields', () => {
+    expect(
+      buildRowScope(
+        [
+          { field: 'district', operator: 'in', value: '440106, 440104' },
+          { field: 'year', operator: 'gte', value: '2020' },
+        ],
+        { year: 'INTEGER' },
+      ),
+    ).toEqual({ _and: [{ district: { in: ['440106', '440104'] } }, { year: { gte: 2020 } }] });
+  });
+
+  it('incomplete conditions are ignored: no condition means every row (null)', () => {
+    expect(buildRowScope([{ field: 'district', operator: 'eq', value: '  ' }])).toBeNull();
+  });
+
+  it('the raw JSON editor refuses an array or broken JSON with a message', () => {
+    expect(parseRowScope('[1]')).toEqual({ error: 'the row scope must be a JSON object' });
+    expect('error' in parseRowScope('{"a":')).toBe(true);
+    expect(parseRowScope('')).toEqual({ scope: null });
+  });
+});

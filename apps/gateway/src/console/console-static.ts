@@ -1,0 +1,68 @@
+import fastifyStatic from '@fastify/static';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const CONSOLE_PATH = '/console';
+
+/**
+ * The console's built files (apps/console/dist, written by `npm run build`), found from this
+ * module whether it runs from apps/ (tests) or from dist/apps/ (npm start).
+ */
+export function consoleDistDirectory(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const fromSource = path.resolve(here, '../../../console/dist');
+  return existsSync(fromSource) ? fromSource : path.resolve(here, '../../../../../apps/console/dist');
+}
+
+/** A browser asking for the bare host gets the console; API clients and curl keep their answers. */
+function wantsHtml(request: FastifyRequest): boolean {
+  const accept = request.headers.accept;
+  return typeof accept === 'string' && accept.includes('text/html');
+}
+
+/**
+ * Serves the web console at /console: hashed assets with a long cache, and index.html for every
+ * other path under /console so the single-page app's own routes survive a reload (history
+ * fallback). Registered on Fastify directly, like the IDE's assets: these are public files, the
+ * console signs in through the public GraphQL API like any other client.
+ */
+export async function registerConsole(app: NestFastifyApplication, root = consoleDistDirectory()): Promise<void> {
+  const fastify = app.getHttpAdapter().getInstance();
+  // A hook, not a route: `/` stays free for whatever else answers it (API clients, curl), and a
+  // browser is sent to the console before any route runs.
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (request.method === 'GET' && request.url === '/' && wantsHtml(request)) {
+      void reply.redirect(`${CONSOLE_PATH}/`, 302);
+      return;
+    }
+    done();
+  });
+  const indexFile = path.join(root, 'index.html');
+  if (!existsSync(indexFile)) {
+    const notBuilt = (_request: FastifyRequest, reply: FastifyReply) =>
+      reply.code(503).type('text/plain; charset=utf-8').send('The console is not built: run `npm run build` (it runs `vite build` of apps/console).\n');
+    fastify.get(CONSOLE_PATH, notBuilt);
+    fastify.get(`${CONSOLE_PATH}/*`, notBuilt);
+    return;
+  }
+  const index = readFileSync(indexFile);
+  const sendIndex = (_request: FastifyRequest, reply: FastifyReply) =>
+    reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').header('x-content-type-options', 'nosniff').send(index);
+  await fastify.register(fastifyStatic, {
+    root,
+    prefix: `${CONSOLE_PATH}/`,
+    decorateReply: false,
+    // One route per built file (found at start): every other path falls through to index.html.
+    wildcard: false,
+    index: false,
+    setHeaders: (reply, filePath) => {
+      if (filePath.includes(`${path.sep}assets${path.sep}`)) reply.header('cache-control', 'public, max-age=31536000, immutable');
+    },
+  });
+  fastify.get(CONSOLE_PATH, sendIndex);
+  fastify.get(`${CONSOLE_PATH}/`, sendIndex);
+  fastify.get(`${CONSOLE_PATH}/*`, sendIndex);
+}
