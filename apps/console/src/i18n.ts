@@ -55,6 +55,7 @@ const zh = {
     title: '系统接入（API 密钥）', create: '新建接入', name: '系统名称', department: '所属部门', roles: '角色', expiresAt: '过期时间', cidrs: '允许的网段（CIDR，每行一个）',
     keyPrefix: '密钥前缀', lastUsedAt: '最近使用', revoke: '撤销', revokeReason: '撤销理由', revoked: '已撤销', active: '有效',
     keyOnce: '请立即复制并妥善保存此密钥：关闭后将无法再次查看。', keyTitle: '新密钥', created: '已创建接入',
+    namePattern: '2–64 个小写字母、数字、点、短横线或下划线，例如 tax-collection',
   },
   upload: {
     title: '上传数据文件', dataset: '资源', drop: '将 CSV / XLSX / JSON 文件拖到此处，或点击选择', hint: '支持 UTF-8、GBK/GB18030 编码，自动识别', publish: '载入后立即发布',
@@ -121,6 +122,7 @@ const en: Dictionary = {
     title: 'System clients (API keys)', create: 'New client', name: 'System name', department: 'Department', roles: 'Roles', expiresAt: 'Expires', cidrs: 'Allowed networks (CIDR, one a line)',
     keyPrefix: 'Key prefix', lastUsedAt: 'Last used', revoke: 'Revoke', revokeReason: 'Reason for revoking', revoked: 'Revoked', active: 'Active',
     keyOnce: 'Copy this key now and keep it safe: it is never shown again.', keyTitle: 'New key', created: 'Client created',
+    namePattern: '2–64 lower-case letters, digits, dots, dashes or underscores, e.g. tax-collection',
   },
   upload: {
     title: 'Upload a data file', dataset: 'Dataset', drop: 'Drop a CSV / XLSX / JSON file here, or click to choose', hint: 'UTF-8 and GBK/GB18030 are recognised', publish: 'Publish once loaded',
