@@ -93,6 +93,25 @@ if (!chromiumFound) {
       await page.context().close();
     });
 
+    it("provider's steward: registers a dataset; the API's validation message shows on the form field it is about", async () => {
+      const page = await signIn(browser, baseUrl, PROVIDER_STEWARD);
+      await page.goto('/console/register');
+      await page.locator('#code').fill('PSB-HOUSEHOLD-MOVES');
+      await page.locator('#title').fill('户籍迁移登记信息');
+      await page.locator('#summary').fill('户籍迁入、迁出登记记录');
+      await page.locator('#sharingBasis').fill('《户口登记条例》');
+      await page.locator('#fields_0_name').fill('moveId');
+      await page.locator('#fields_0_title').fill('迁移编号');
+      await page.getByRole('button', { name: /登\s*记/ }).click();
+      // Conditional sharing without its 共享条件: refused by the API, the message under that field.
+      await page.locator('#sharingCondition_help').getByText('is required for CONDITIONAL sharing').waitFor();
+      await screenshot(page, '10-register-validation');
+      await page.locator('#sharingCondition').fill('仅限户籍管理相关部门');
+      await page.getByRole('button', { name: /登\s*记/ }).click();
+      await page.getByTestId('dataset-title').getByText('户籍迁移登记信息').waitFor();
+      await page.context().close();
+    });
+
     it("provider's steward: drops a GBK CSV on the upload page, sees the transfer and the report with the refused row", async () => {
       const page = await signIn(browser, baseUrl, PROVIDER_STEWARD);
       await page.goto('/console/upload');

@@ -22,6 +22,7 @@ const Grants = lazy(() => import('./pages/Grants'));
 const Audit = lazy(() => import('./pages/Audit'));
 const Clients = lazy(() => import('./pages/Clients'));
 const Upload = lazy(() => import('./pages/Upload'));
+const Register = lazy(() => import('./pages/Register'));
 
 interface Page {
   path: string;
@@ -84,6 +85,7 @@ function Shell({ session }: { session: Session }) {
     { path: '/requests', label: t('nav.requests'), roles: ['STEWARD', 'CONSUMER', 'ADMIN'], element: <Requests /> },
     { path: '/grants', label: t('nav.grants'), roles: ['STEWARD', 'ADMIN', 'AUDITOR'], element: <Grants /> },
     { path: '/upload', label: t('nav.upload'), roles: ['STEWARD'], element: <Upload /> },
+    { path: '/register', label: t('nav.register'), roles: ['STEWARD'], element: <Register /> },
     { path: '/audit', label: t('nav.audit'), roles: ['AUDITOR'], element: <Audit /> },
     { path: '/clients', label: t('nav.clients'), roles: ['ADMIN'], element: <Clients /> },
   ];

@@ -64,5 +64,9 @@ export async function registerConsole(app: NestFastifyApplication, root = consol
   });
   fastify.get(CONSOLE_PATH, sendIndex);
   fastify.get(`${CONSOLE_PATH}/`, sendIndex);
-  fastify.get(`${CONSOLE_PATH}/*`, sendIndex);
+  // An asset that is not there (a page open across a deployment asks for old hashes) is a 404,
+  // not the HTML shell a browser would refuse to run as a script.
+  fastify.get(`${CONSOLE_PATH}/*`, (request, reply) =>
+    request.url.startsWith(`${CONSOLE_PATH}/assets/`) ? reply.code(404).type('text/plain; charset=utf-8').send('Not found\n') : sendIndex(request, reply),
+  );
 }
