@@ -46,5 +46,7 @@ export async function signIn(browser: Browser, baseUrl: string, email: string): 
 export async function screenshot(page: Page, name: string): Promise<void> {
   // Let transitions and lazy chunks settle so the picture shows the page, not a spinner.
   await page.waitForLoadState('networkidle');
+  // antd's open/close transitions take 0.3 s: the picture is taken after them (not an assertion).
+  await page.waitForTimeout(400);
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: false });
 }

@@ -205,6 +205,10 @@ if (!chromiumFound) {
       expect(detail).toMatch(/脱敏字段\s*idCard\s*name\s*拒绝字段/);
       await screenshot(page, '07-audit-detail');
       await page.keyboard.press('Escape');
+      // The dashboards load ECharts only now, on demand.
+      await page.getByRole('button', { name: '统计图表' }).click();
+      await page.getByTestId('audit-chart').locator('canvas').waitFor();
+      await screenshot(page, '11-audit-charts');
       const download = page.waitForEvent('download');
       await page.getByRole('button', { name: '导出 CSV' }).click();
       const csv = await readFile((await (await download).path())!);
@@ -233,6 +237,8 @@ if (!chromiumFound) {
       await page.getByRole('button', { name: /确\s*定/ }).click();
       await page.locator('tr', { hasText: 'tianhe-enforcement' }).getByText('已撤销').waitFor();
       expect((await me()).errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
+      await page.goto('/console/organisation');
+      await page.locator('.ant-tree').getByText('广州市天河区市场监督管理局 (TH-AMR)').waitFor();
       await page.context().close();
     });
   });

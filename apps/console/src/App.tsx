@@ -21,6 +21,7 @@ const Requests = lazy(() => import('./pages/Requests'));
 const Grants = lazy(() => import('./pages/Grants'));
 const Audit = lazy(() => import('./pages/Audit'));
 const Clients = lazy(() => import('./pages/Clients'));
+const Organisation = lazy(() => import('./pages/Organisation'));
 const Upload = lazy(() => import('./pages/Upload'));
 const Register = lazy(() => import('./pages/Register'));
 
@@ -88,6 +89,7 @@ function Shell({ session }: { session: Session }) {
     { path: '/register', label: t('nav.register'), roles: ['STEWARD'], element: <Register /> },
     { path: '/audit', label: t('nav.audit'), roles: ['AUDITOR'], element: <Audit /> },
     { path: '/clients', label: t('nav.clients'), roles: ['ADMIN'], element: <Clients /> },
+    { path: '/organisation', label: t('nav.organisation'), roles: ['ADMIN'], element: <Organisation /> },
   ];
   const visible = pages.filter((page) => page.roles === null || hasRole(me, ...page.roles));
   const selected = visible.filter((page) => page.path !== '/' && location.pathname.startsWith(page.path)).map((page) => page.path);

@@ -7,7 +7,8 @@ export type Language = 'zh-CN' | 'en';
 
 const zh = {
   app: { title: 'Causeway 政务数据共享交换平台', short: 'Causeway 数据共享交换' },
-  nav: { dashboard: '工作台', catalogue: '资源目录', requests: '共享申请', grants: '授权管理', upload: '数据上传', register: '登记资源', audit: '审计日志', clients: '系统接入' },
+  nav: { dashboard: '工作台', catalogue: '资源目录', requests: '共享申请', grants: '授权管理', upload: '数据上传', register: '登记资源', audit: '审计日志', clients: '系统接入', organisation: '组织与人员' },
+  org: { departments: '部门', people: '人员', createDepartment: '新建部门', createPerson: '新建人员', division: '行政区划代码', name: '部门名称', parent: '上级部门', displayName: '姓名', disabled: '已停用' },
   login: {
     title: '登录', email: '电子邮箱', password: '密码', submit: '登录', expired: '会话已过期，请重新登录。', loggedOut: '您已退出登录。',
     required: '请输入{{what}}', hint: '使用部门分配的账号登录；系统接入请使用 API 密钥调用接口。',
@@ -27,7 +28,7 @@ const zh = {
     sharingBasis: '共享依据', sharingCondition: '共享条件', openCondition: '开放条件', coverage: '空间范围', temporal: '时间范围', status: '状态',
     updatedAt: '更新时间', metadata: '元数据', fields: '信息项', versions: '版本', myAccess: '我的访问权限', preview: '数据预览', history: '变更记录',
     field: { name: '字段名', title: '信息项名称', type: '类型', sensitivity: '敏感级别', sharingType: '共享类型', mask: '脱敏方式', key: '主键', unit: '单位' },
-    version: { version: '版本', rows: '行数', encoding: '编码', source: '来源文件', loadedAt: '载入时间', loadedBy: '载入人', current: '当前' },
+    version: { version: '版本', rows: '行数', encoding: '编码', source: '来源文件', loadedAt: '载入时间', loadedBy: '载入人', current: '当前', publish: '设为当前版本', drop: '删除数据', dropConfirm: '删除 v{{version}} 的数据行？此操作不可撤销。' },
     noAccess: '您的部门暂无此资源的数据访问权限，可申请共享。', rowScope: '行范围', validUntil: '有效期至', aggregateOnly: '仅统计',
     everyRow: '全部行', noEnd: '长期', requestAccess: '申请共享', previewRows: '显示 {{count}} 行（按您部门的授权脱敏和筛选）',
   },
@@ -48,7 +49,7 @@ const zh = {
     title: '审计日志', from: '开始时间', to: '结束时间', department: '部门', dataset: '资源代码', action: '操作', outcome: '结果', principal: '主体', purpose: '用途',
     search: '查询', reset: '重置', exportCsv: '导出 CSV', exportJsonl: '导出 JSONL', seq: '序号', at: '时间', detail: '事件详情', rows: '返回行数',
     fieldsClear: '明文字段', fieldsMasked: '脱敏字段', fieldsRefused: '拒绝字段', reason: '原因', chain: '审计链校验', chainOk: '链完整', chainBroken: '链已损坏',
-    headSeq: '链头序号', lastCheckpoint: '最近签名检查点', verify: '重新校验', charts: '统计图表', perDay: '每日交换次数（按部门）', exported: '已导出 {{count}} 条',
+    headSeq: '链头序号', lastCheckpoint: '最近签名检查点', verify: '重新校验', charts: '统计图表', perDay: '每日交换次数（按部门）', refusals: '每日拒绝与错误', topDatasets: '访问最多的资源', exported: '已导出 {{count}} 条',
     outcomes: { ALLOWED: '允许', DENIED: '拒绝', ERROR: '错误' },
   },
   clients: {
@@ -65,7 +66,7 @@ const zh = {
   register: { title: '登记信息资源', submit: '登记', created: '资源已登记（草稿）', addField: '添加信息项' },
   common: {
     save: '保存', cancel: '取消', confirm: '确定', loading: '加载中…', yes: '是', no: '否', actions: '操作', view: '查看', copy: '复制', total: '共 {{count}} 条',
-    more: '加载更多', none: '无', close: '关闭', details: '详情', forbidden: '您的角色无权访问此页面。',
+    more: '加载更多', none: '无', done: '操作成功', close: '关闭', details: '详情', forbidden: '您的角色无权访问此页面。',
   },
   error: { network: '网络错误', UNAUTHENTICATED: '未登录或会话已过期', FORBIDDEN: '无权执行此操作', BAD_USER_INPUT: '输入有误', NOT_FOUND: '未找到', CONFLICT: '冲突' },
 };
@@ -74,7 +75,8 @@ type Dictionary = typeof zh;
 
 const en: Dictionary = {
   app: { title: 'Causeway data-sharing exchange', short: 'Causeway' },
-  nav: { dashboard: 'Dashboard', catalogue: 'Catalogue', requests: 'Access requests', grants: 'Grants', upload: 'Upload', register: 'Register dataset', audit: 'Audit', clients: 'System clients' },
+  nav: { dashboard: 'Dashboard', catalogue: 'Catalogue', requests: 'Access requests', grants: 'Grants', upload: 'Upload', register: 'Register dataset', audit: 'Audit', clients: 'System clients', organisation: 'Organisation' },
+  org: { departments: 'Departments', people: 'People', createDepartment: 'New department', createPerson: 'New person', division: 'Division code', name: 'Name', parent: 'Parent department', displayName: 'Name', disabled: 'Disabled' },
   login: {
     title: 'Sign in', email: 'E-mail', password: 'Password', submit: 'Sign in', expired: 'Your session expired: please sign in again.', loggedOut: 'You signed out.',
     required: 'Enter your {{what}}', hint: 'Sign in with the account your department gave you; systems call the API with an API key.',
@@ -94,7 +96,7 @@ const en: Dictionary = {
     sharingBasis: 'Sharing basis', sharingCondition: 'Sharing condition', openCondition: 'Open condition', coverage: 'Spatial coverage', temporal: 'Temporal coverage', status: 'Status',
     updatedAt: 'Updated', metadata: 'Metadata', fields: 'Fields', versions: 'Versions', myAccess: 'My access', preview: 'Preview', history: 'History',
     field: { name: 'Name', title: 'Title', type: 'Type', sensitivity: 'Sensitivity', sharingType: 'Sharing type', mask: 'Mask', key: 'Key', unit: 'Unit' },
-    version: { version: 'Version', rows: 'Rows', encoding: 'Encoding', source: 'Source file', loadedAt: 'Loaded', loadedBy: 'Loaded by', current: 'Current' },
+    version: { version: 'Version', rows: 'Rows', encoding: 'Encoding', source: 'Source file', loadedAt: 'Loaded', loadedBy: 'Loaded by', current: 'Current', publish: 'Make current', drop: 'Drop rows', dropConfirm: 'Drop the rows of v{{version}}? This cannot be undone.' },
     noAccess: 'Your department may not read rows of this dataset yet: request access.', rowScope: 'Row scope', validUntil: 'Valid until', aggregateOnly: 'Statistics only',
     everyRow: 'Every row', noEnd: 'No end', requestAccess: 'Request access', previewRows: '{{count}} rows (masked and scoped as your department may read them)',
   },
@@ -115,7 +117,7 @@ const en: Dictionary = {
     title: 'Audit log', from: 'From', to: 'To', department: 'Department', dataset: 'Dataset code', action: 'Action', outcome: 'Outcome', principal: 'Principal', purpose: 'Purpose',
     search: 'Search', reset: 'Reset', exportCsv: 'Export CSV', exportJsonl: 'Export JSONL', seq: 'Seq', at: 'Time', detail: 'Event', rows: 'Rows',
     fieldsClear: 'Clear fields', fieldsMasked: 'Masked fields', fieldsRefused: 'Refused fields', reason: 'Reason', chain: 'Chain verification', chainOk: 'Chain intact', chainBroken: 'Chain broken',
-    headSeq: 'Head seq', lastCheckpoint: 'Latest signed checkpoint', verify: 'Verify again', charts: 'Charts', perDay: 'Exchanges per day by department', exported: '{{count}} events exported',
+    headSeq: 'Head seq', lastCheckpoint: 'Latest signed checkpoint', verify: 'Verify again', charts: 'Charts', perDay: 'Exchanges per day by department', refusals: 'Refusals and errors per day', topDatasets: 'Most read datasets', exported: '{{count}} events exported',
     outcomes: { ALLOWED: 'Allowed', DENIED: 'Denied', ERROR: 'Error' },
   },
   clients: {
@@ -132,7 +134,7 @@ const en: Dictionary = {
   register: { title: 'Register a dataset', submit: 'Register', created: 'Dataset registered (draft)', addField: 'Add field' },
   common: {
     save: 'Save', cancel: 'Cancel', confirm: 'OK', loading: 'Loading…', yes: 'Yes', no: 'No', actions: 'Actions', view: 'View', copy: 'Copy', total: '{{count}} in all',
-    more: 'Load more', none: 'None', close: 'Close', details: 'Details', forbidden: 'Your roles do not give access to this page.',
+    more: 'Load more', none: 'None', done: 'Done', close: 'Close', details: 'Details', forbidden: 'Your roles do not give access to this page.',
   },
   error: { network: 'Network error', UNAUTHENTICATED: 'Not signed in or session expired', FORBIDDEN: 'Not allowed', BAD_USER_INPUT: 'Invalid input', NOT_FOUND: 'Not found', CONFLICT: 'Conflict' },
 };

@@ -243,3 +243,33 @@ export const REGISTER_DATASET = /* GraphQL */ `
   }
 `;
 export interface RegisterDatasetData { registerDataset: { code: string; status: string } }
+
+export const PUBLISH_VERSION = /* GraphQL */ `
+  mutation PublishVersion($dataset: String!, $version: Int!) {
+    publishVersion(dataset: $dataset, version: $version) { code currentVersion { version } }
+  }
+`;
+export const DROP_VERSION = /* GraphQL */ `
+  mutation DropVersion($dataset: String!, $version: Int!) {
+    dropVersion(dataset: $dataset, version: $version) { id version rowCount }
+  }
+`;
+
+export const USERS = /* GraphQL */ `
+  query Users {
+    users { id email displayName roles active createdAt department { code name } }
+  }
+`;
+export interface User { id: string; email: string; displayName: string; roles: Role[]; active: boolean; createdAt: string; department: { code: string; name: string } }
+export interface UsersData { users: User[] }
+
+export const CREATE_USER = /* GraphQL */ `
+  mutation CreateUser($input: CreateUserInput!) {
+    createUser(input: $input) { id email }
+  }
+`;
+export const CREATE_DEPARTMENT = /* GraphQL */ `
+  mutation CreateDepartment($input: CreateDepartmentInput!) {
+    createDepartment(input: $input) { code name parentCode }
+  }
+`;

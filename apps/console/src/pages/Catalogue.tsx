@@ -1,4 +1,5 @@
-import { Card, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { Button, Card, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
@@ -6,6 +7,7 @@ import { formatTime } from '../hooks';
 import { CATEGORIES, OPEN_TYPES, SHARING_TYPES, UPDATE_CYCLES } from '../model';
 import { DATASETS, DEPARTMENTS, type DatasetsData, type DatasetSummary, type DepartmentsData } from '../operations';
 
+const PAGE_SIZE = 20;
 type Filter = 'search' | 'provider' | 'category' | 'sharingType' | 'openType' | 'updateCycle';
 
 /** The catalogue search; its filters live in the URL so a search can be shared or reloaded. */
@@ -18,7 +20,10 @@ export default function Catalogue() {
     if (next) copy.set(name, next);
     else copy.delete(name);
     setParams(copy, { replace: true });
+    setCursors([null]);
   };
+  // Pages through the API's cursors: the cursor each visited page started after.
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const filter = {
     search: value('search'),
     provider: value('provider'),
@@ -27,7 +32,7 @@ export default function Catalogue() {
     openType: value('openType'),
   };
   const [{ data: departments }] = useQuery<DepartmentsData>({ query: DEPARTMENTS });
-  const [{ data, fetching }] = useQuery<DatasetsData>({ query: DATASETS, variables: { filter, first: 200 } });
+  const [{ data, fetching }] = useQuery<DatasetsData>({ query: DATASETS, variables: { filter, first: PAGE_SIZE, after: cursors[cursors.length - 1] } });
   // The API filters everything but the update cycle, which the catalogue narrows in the page.
   const cycle = value('updateCycle');
   const rows = (data?.datasets.nodes ?? []).filter((dataset) => !cycle || dataset.updateCycle === cycle);
@@ -56,7 +61,7 @@ export default function Catalogue() {
         loading={fetching}
         dataSource={rows}
         size="middle"
-        pagination={{ pageSize: 20, showTotal: (count) => t('common.total', { count }) }}
+        pagination={false}
         columns={[
           {
             title: t('dataset.title'),
@@ -77,6 +82,12 @@ export default function Catalogue() {
           { title: t('dataset.updatedAt'), dataIndex: 'updatedAt', render: formatTime },
         ]}
       />
+      <Space style={{ marginTop: 12 }}>
+        <Button disabled={cursors.length < 2} onClick={() => setCursors((all) => all.slice(0, -1))}>‹</Button>
+        <span>{cursors.length}</span>
+        <Button disabled={!data?.datasets.pageInfo.hasNextPage} onClick={() => setCursors((all) => [...all, data?.datasets.pageInfo.endCursor ?? null])}>›</Button>
+        <Typography.Text type="secondary">{t('common.total', { count: data?.datasets.totalCount ?? 0 })}</Typography.Text>
+      </Space>
     </Card>
   );
 }

@@ -7,7 +7,7 @@ import { useMutation, useQuery } from 'urql';
 import { describeError } from '../api';
 import { formatTime, hasRole, useMe } from '../hooks';
 import type { AccessLevel } from '../model';
-import { DATASET, RECORDS, REQUEST_ACCESS, type DatasetData, type DatasetDetail, type DatasetField, type DatasetVersion, type RecordsData } from '../operations';
+import { DATASET, DROP_VERSION, PUBLISH_VERSION, RECORDS, REQUEST_ACCESS, type DatasetData, type DatasetDetail, type DatasetField, type DatasetVersion, type RecordsData } from '../operations';
 
 const ACCESS_COLOURS: Record<AccessLevel, string> = { CLEAR: 'green', MASKED: 'orange', DENIED: 'default' };
 
@@ -44,7 +44,11 @@ export default function DatasetPage() {
             label: t('dataset.fields'),
             children: <FieldTable fields={dataset.fields} accessOf={accessOf} />,
           },
-          { key: 'versions', label: t('dataset.versions'), children: <Versions versions={dataset.versions} /> },
+          {
+            key: 'versions',
+            label: t('dataset.versions'),
+            children: <Versions dataset={dataset} manage={ownDataset && hasRole(me, 'STEWARD')} onChange={() => refetch({ requestPolicy: 'network-only' })} />,
+          },
           {
             key: 'preview',
             label: t('dataset.preview'),
@@ -110,14 +114,24 @@ function FieldTable({ fields, accessOf }: { fields: DatasetField[]; accessOf: Ma
   );
 }
 
-function Versions({ versions }: { versions: DatasetVersion[] }) {
+/** The versions; the provider's steward makes one current (publish or roll back) or drops an old one's rows. */
+function Versions({ dataset, manage, onChange }: { dataset: DatasetDetail; manage: boolean; onChange: () => void }) {
   const { t } = useTranslation();
+  const { message, modal } = App.useApp();
+  const [, publish] = useMutation(PUBLISH_VERSION);
+  const [, drop] = useMutation(DROP_VERSION);
+  const act = async (run: () => Promise<{ error?: unknown }>) => {
+    const result = await run();
+    if (result.error) return void message.error(describeError(result.error));
+    void message.success(t('common.done'));
+    onChange();
+  };
   return (
     <Table<DatasetVersion>
       rowKey="id"
       size="small"
       pagination={false}
-      dataSource={versions}
+      dataSource={dataset.versions}
       columns={[
         { title: t('dataset.version.version'), dataIndex: 'version', render: (version: number, row) => <Space>{`v${version}`}{row.current && <Tag color="green">{t('dataset.version.current')}</Tag>}</Space> },
         { title: t('dataset.version.rows'), dataIndex: 'rowCount' },
@@ -125,6 +139,20 @@ function Versions({ versions }: { versions: DatasetVersion[] }) {
         { title: t('dataset.version.source'), dataIndex: 'sourceName', render: (value: string | null) => value ?? '—' },
         { title: t('dataset.version.loadedAt'), dataIndex: 'loadedAt', render: formatTime },
         { title: t('dataset.version.loadedBy'), dataIndex: 'loadedBy' },
+        ...(manage
+          ? [{
+              title: t('common.actions'),
+              render: (_: unknown, row: DatasetVersion) =>
+                !row.current && (
+                  <Space>
+                    <Button size="small" onClick={() => act(() => publish({ dataset: dataset.code, version: row.version }))}>{t('dataset.version.publish')}</Button>
+                    <Button size="small" danger onClick={() => modal.confirm({ title: t('dataset.version.dropConfirm', { version: row.version }), okButtonProps: { danger: true }, onOk: () => act(() => drop({ dataset: dataset.code, version: row.version })) })}>
+                      {t('dataset.version.drop')}
+                    </Button>
+                  </Space>
+                ),
+            }]
+          : []),
       ]}
     />
   );
