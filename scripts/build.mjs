@@ -54,7 +54,8 @@ for (const top of ['apps', 'libs']) {
     count += 1;
   }
 }
-console.error(`built ${count} files in ${Date.now() - started} ms`);
+// A note for people, so on stderr, and none under `npm run --silent`: a command's stdout (e.g. `--json`) stays clean.
+if (process.env.npm_config_loglevel !== 'silent') process.stderr.write(`built ${count} files in ${Date.now() - started} ms\n`);
 
 const consoleStarted = Date.now();
 const { validateConsoleOperations } = await import('./console-operations.mjs');
@@ -84,4 +85,4 @@ await build({
     },
   },
 });
-console.error(`built the console (${operations} operations checked against the schema) in ${Date.now() - consoleStarted} ms`);
+if (process.env.npm_config_loglevel !== 'silent') console.error(`built the console (${operations} operations checked against the schema) in ${Date.now() - consoleStarted} ms`);

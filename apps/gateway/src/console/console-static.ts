@@ -34,7 +34,7 @@ export async function registerConsole(app: NestFastifyApplication, root = consol
   // A hook, not a route: `/` stays free for whatever else answers it (API clients, curl), and a
   // browser is sent to the console before any route runs.
   fastify.addHook('onRequest', (request, reply, done) => {
-    if (request.method === 'GET' && request.url === '/' && wantsHtml(request)) {
+    if (request.method === 'GET' && request.url.split('?', 1)[0] === '/' && wantsHtml(request)) {
       void reply.redirect(`${CONSOLE_PATH}/`, 302);
       return;
     }
