@@ -166,6 +166,13 @@ if (!chromiumFound) {
       await expect(dialog.getByTestId('scope-preview').innerText()).resolves.toBe('{"district":{"eq":{"$consumer":"divisionCode"}}}');
       await dialog.locator('.ant-modal-title').click();
       await screenshot(page, '05-approve');
+      // The live preview: the provider's query under the scope as it applies to this consumer.
+      await dialog.getByRole('button', { name: '预览申请方可见数据' }).click();
+      const preview = await tableText(page, '[data-testid=approve-preview]');
+      expect(preview).toContain('440106');
+      expect(preview).not.toContain('440111');
+      expect(preview).not.toContain('张三');
+      expect(preview).toContain('‹脱敏›');
       await dialog.getByRole('button', { name: /批\s*准/ }).click();
       await page.getByText('已批准，授权已生效').waitFor();
       await page.goto('/console/grants');
@@ -199,7 +206,7 @@ if (!chromiumFound) {
       expect(events).toMatch(/access\.request/);
       expect(events).toMatch(/approve/);
       expect(events).toMatch(/records/);
-      await page.locator('.ant-table-row', { hasText: 'records' }).first().click();
+      await page.locator('.ant-table-row', { hasText: 'records' }).filter({ hasText: 'TH-AMR' }).first().click();
       const detail = await tableText(page, '[data-testid=audit-detail]');
       expect(detail).toContain('TH-AMR');
       expect(detail).toMatch(/脱敏字段\s*idCard\s*name\s*拒绝字段/);

@@ -42,7 +42,7 @@ const zh = {
   approve: {
     title: '审批共享申请', fieldAccess: '信息项权限', rowScope: '行范围', addCondition: '添加条件', rawJson: 'JSON（筛选语言）', builder: '条件构造',
     consumerDivision: '申请部门的行政区划代码', value: '值', operator: '运算符', field: '字段', validUntil: '授权有效期至', requirePurpose: '查询须说明用途（X-Purpose）',
-    aggregateOnly: '仅允许统计查询', submit: '批准', invalidJson: '行范围不是有效的 JSON', noFields: '请至少授予一个信息项', summary: '申请方将看到：',
+    aggregateOnly: '仅允许统计查询', submit: '批准', invalidJson: '行范围不是有效的 JSON', noFields: '请至少授予一个信息项', summary: '申请方将看到：', preview: '预览申请方可见数据', previewHint: '按上述行范围（代入申请部门的区划）查询前 5 行；脱敏字段不显示原值',
   },
   grant: { consumer: '使用部门', fields: '授权信息项', validFrom: '生效时间', revoke: '撤销', revokeReason: '撤销理由', revoked: '授权已撤销', matrix: '授权矩阵' },
   audit: {
@@ -110,7 +110,7 @@ const en: Dictionary = {
   approve: {
     title: 'Approve access request', fieldAccess: 'Field access', rowScope: 'Row scope', addCondition: 'Add condition', rawJson: 'JSON (filter language)', builder: 'Builder',
     consumerDivision: "Consumer's division code", value: 'Value', operator: 'Operator', field: 'Field', validUntil: 'Grant valid until', requirePurpose: 'Queries must state a purpose (X-Purpose)',
-    aggregateOnly: 'Statistics only', submit: 'Approve', invalidJson: 'The row scope is not valid JSON', noFields: 'Grant at least one field', summary: 'The consumer will see:',
+    aggregateOnly: 'Statistics only', submit: 'Approve', invalidJson: 'The row scope is not valid JSON', noFields: 'Grant at least one field', summary: 'The consumer will see:', preview: "Preview the consumer's rows", previewHint: "The first 5 rows under this scope (with the consumer's division); masked fields are not shown",
   },
   grant: { consumer: 'Consumer', fields: 'Fields', validFrom: 'Valid from', revoke: 'Revoke', revokeReason: 'Reason for revoking', revoked: 'Grant revoked', matrix: 'Grants matrix' },
   audit: {

@@ -85,8 +85,8 @@ export interface DatasetDetail extends DatasetSummary {
 export interface DatasetData { dataset: DatasetDetail }
 
 export const RECORDS = /* GraphQL */ `
-  query Records($dataset: String!, $fields: [String!]!, $first: Int) {
-    records(dataset: $dataset, fields: $fields, first: $first) { nodes }
+  query Records($dataset: String!, $fields: [String!]!, $first: Int, $where: JSON) {
+    records(dataset: $dataset, fields: $fields, first: $first, where: $where) { nodes }
   }
 `;
 export interface RecordsData { records: { nodes: Record<string, unknown>[] } }

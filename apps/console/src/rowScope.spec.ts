@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { buildRowScope, CONSUMER_DIVISION, parseRowScope } from './rowScope';
+import { buildRowScope, CONSUMER_DIVISION, parseRowScope, resolveConsumer } from './rowScope';
 
 describe('row-scope builder', () => {
   it('a single condition on the consumer division becomes a $consumer reference, not the literal text', () => {
@@ -26,5 +26,12 @@ describe('row-scope builder', () => {
     expect(parseRowScope('[1]')).toEqual({ error: 'the row scope must be a JSON object' });
     expect('error' in parseRowScope('{"a":')).toBe(true);
     expect(parseRowScope('')).toEqual({ scope: null });
+  });
+});
+
+describe('row scope for one consumer', () => {
+  it("a $consumer reference anywhere in the scope becomes that consumer's value; other values stay", () => {
+    const scope = { _and: [{ district: { eq: { $consumer: 'divisionCode' } } }, { district: { in: ['440106', { $consumer: 'divisionCode' }] } }, { age: { gte: 18 } }] };
+    expect(resolveConsumer(scope, { divisionCode: '440106' })).toEqual({ _and: [{ district: { eq: '440106' } }, { district: { in: ['440106', '440106'] } }, { age: { gte: 18 } }] });
   });
 });

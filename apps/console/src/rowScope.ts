@@ -53,3 +53,17 @@ export function parseRowScope(text: string): { scope: Record<string, unknown> | 
     return { error: error instanceof Error ? error.message : String(error) };
   }
 }
+
+/**
+ * The scope as it applies to one consumer: each {"$consumer": attribute} replaced by that
+ * consumer's value, as the gateway does when the consumer queries (used for the approval preview).
+ */
+export function resolveConsumer(scope: unknown, consumer: Record<string, string | null>): unknown {
+  if (Array.isArray(scope)) return scope.map((item) => resolveConsumer(item, consumer));
+  if (scope && typeof scope === 'object') {
+    const entries = Object.entries(scope);
+    if (entries.length === 1 && entries[0]![0] === '$consumer' && typeof entries[0]![1] === 'string') return consumer[entries[0]![1]] ?? null;
+    return Object.fromEntries(entries.map(([key, value]) => [key, resolveConsumer(value, consumer)]));
+  }
+  return scope;
+}

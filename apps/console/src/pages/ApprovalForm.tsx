@@ -2,10 +2,10 @@ import { Alert, App, AutoComplete, Button, Checkbox, DatePicker, Divider, Input,
 import type { Dayjs } from 'dayjs';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useMutation } from 'urql';
+import { useClient, useMutation } from 'urql';
 import { describeError } from '../api';
-import { APPROVE, type AccessRequest } from '../operations';
-import { buildRowScope, CONSUMER_DIVISION, OPERATORS, parseRowScope, type Condition } from '../rowScope';
+import { APPROVE, RECORDS, type AccessRequest, type RecordsData } from '../operations';
+import { buildRowScope, CONSUMER_DIVISION, OPERATORS, parseRowScope, resolveConsumer, type Condition } from '../rowScope';
 
 type Level = 'CLEAR' | 'MASKED' | 'HIDDEN';
 
@@ -28,6 +28,8 @@ export function ApprovalForm({ request, onClose }: { request: AccessRequest; onC
   const [aggregateOnly, setAggregateOnly] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [{ fetching }, approve] = useMutation(APPROVE);
+  const client = useClient();
+  const [preview, setPreview] = useState<{ rows: Record<string, unknown>[]; error?: string } | null>(null);
   const fieldTypes = useMemo(() => Object.fromEntries(request.dataset.fields.map((field) => [field.name, field.type])), [request]);
 
   const scope = scopeMode === 'builder' ? { scope: buildRowScope(conditions, fieldTypes) } : parseRowScope(rawScope);
@@ -45,6 +47,20 @@ export function ApprovalForm({ request, onClose }: { request: AccessRequest; onC
     if (result.error) return setError(describeError(result.error));
     void message.success(t('request.approved'));
     onClose(true);
+  };
+
+  /**
+   * What the consumer would see: the provider's own query of the granted fields under the scope as
+   * it applies to this consumer. Masked fields are shown as masked here (the provider reads them in
+   * clear, so the console does not show their values).
+   */
+  const runPreview = async () => {
+    if ('error' in scope) return setPreview({ rows: [], error: `${t('approve.invalidJson')}: ${scope.error}` });
+    if (granted.length === 0) return setPreview({ rows: [], error: t('approve.noFields') });
+    const where = scope.scope ? resolveConsumer(scope.scope, { divisionCode: request.consumerDepartment.divisionCode }) : null;
+    const result = await client.query<RecordsData>(RECORDS, { dataset: request.datasetCode, fields: granted, first: 5, where }, { requestPolicy: 'network-only' }).toPromise();
+    if (result.error || !result.data) return setPreview({ rows: [], error: describeError(result.error) });
+    setPreview({ rows: result.data.records.nodes.map((row) => Object.fromEntries(granted.map((name) => [name, masked.includes(name) ? `‹${t('access.MASKED')}›` : row[name]]))) });
   };
 
   const setCondition = (index: number, change: Partial<Condition>) => setConditions((all) => all.map((condition, at) => (at === index ? { ...condition, ...change } : condition)));
@@ -130,6 +146,23 @@ export function ApprovalForm({ request, onClose }: { request: AccessRequest; onC
         <Checkbox checked={requirePurpose} onChange={(event) => setRequirePurpose(event.target.checked)}>{t('approve.requirePurpose')}</Checkbox>
         <Checkbox checked={aggregateOnly} onChange={(event) => setAggregateOnly(event.target.checked)}>{t('approve.aggregateOnly')}</Checkbox>
       </Space>
+      <Divider />
+      <Space>
+        <Button onClick={runPreview}>{t('approve.preview')}</Button>
+        <Typography.Text type="secondary">{t('approve.previewHint')}</Typography.Text>
+      </Space>
+      {preview?.error && <Alert type="error" showIcon title={preview.error} style={{ marginTop: 8 }} />}
+      {preview && !preview.error && (
+        <Table
+          data-testid="approve-preview"
+          style={{ marginTop: 8 }}
+          size="small"
+          pagination={false}
+          rowKey={(_row, index) => String(index)}
+          dataSource={preview.rows}
+          columns={granted.map((name) => ({ title: name, dataIndex: name, render: (value: unknown) => (value === null || value === undefined ? '' : String(value)) }))}
+        />
+      )}
       <Alert
         style={{ marginTop: 16 }}
         type="info"
