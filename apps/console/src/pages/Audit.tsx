@@ -83,9 +83,10 @@ export default function Audit() {
             <Descriptions.Item label={t('audit.chain')}>{status.ok ? <Tag color="green">{t('audit.chainOk')}</Tag> : <Tag color="red">{t('audit.chainBroken')}{status.problem ? ` · ${status.problem}` : ''}</Tag>}</Descriptions.Item>
             <Descriptions.Item label={t('audit.headSeq')}>{status.headSeq}</Descriptions.Item>
             <Descriptions.Item label={t('audit.lastCheckpoint')}>{status.lastCheckpoint ? `#${status.lastCheckpoint.seq} · ${formatTime(status.lastCheckpoint.at)}` : '—'}</Descriptions.Item>
-            <Descriptions.Item label="checkedAt">{formatTime(status.checkedAt)}</Descriptions.Item>
+            <Descriptions.Item label={t('audit.checkedAt')}>{formatTime(status.checkedAt)}</Descriptions.Item>
           </Descriptions>
         )}
+        {status && !status.ok && <Alert type="error" showIcon title={`${status.problem ?? ''} · #${status.brokenAt ?? '?'}`} description={status.message} />}
       </Card>
       <Card title={t('audit.title')} extra={
         <Space>
