@@ -24,6 +24,7 @@ for (const asset of [...initial]) {
 
 const rows = [];
 for (const name of await readdir(path.join(dist, 'assets'))) {
+  if (name.endsWith('.br') || name.endsWith('.gz')) continue;
   const bytes = await readFile(path.join(dist, 'assets', name));
   rows.push({ file: `assets/${name}`, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length, initial: initial.has(`assets/${name}`) });
 }

@@ -85,4 +85,15 @@ await build({
     },
   },
 });
+// Compressed once here rather than on every request: the gateway serves x.js.br / x.js.gz to
+// browsers that accept them (@fastify/static preCompressed).
+const { brotliCompressSync, gzipSync, constants } = await import('node:zlib');
+const { readFile: read } = await import('node:fs/promises');
+const assetsDir = path.join(consoleRoot, 'dist', 'assets');
+for (const name of await readdir(assetsDir)) {
+  if (!/\.(js|css)$/.test(name)) continue;
+  const bytes = await read(path.join(assetsDir, name));
+  await writeFile(path.join(assetsDir, `${name}.br`), brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 9 } }));
+  await writeFile(path.join(assetsDir, `${name}.gz`), gzipSync(bytes, { level: 9 }));
+}
 if (process.env.npm_config_loglevel !== 'silent') console.error(`built the console (${operations} operations checked against the schema) in ${Date.now() - consoleStarted} ms`);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { brotliDecompressSync } from 'node:zlib';
 import { consoleDistDirectory } from '../../apps/gateway/src/console/console-static.js';
 import { TestGateway } from '../support/gateway.js';
 
@@ -43,6 +44,16 @@ describe('web console serving', () => {
     const index = (await gateway.http('GET', '/console/')).body;
     expect(index).not.toMatch(/(src|href)="(https?:)?\/\//);
     expect(assets.filter((name) => /\.(woff2?|ttf|otf)$/.test(name))).toEqual([]);
+  });
+
+  it('a browser accepting brotli gets the script compressed at build time, the same script once decoded', async () => {
+    const assets = await readdir(path.join(consoleDistDirectory(), 'assets'));
+    const script = assets.find((name) => name.endsWith('.js'))!;
+    const plain = await gateway.http('GET', `/console/assets/${script}`);
+    const compressed = await gateway.app.getHttpAdapter().getInstance().inject({ method: 'GET', url: `/console/assets/${script}`, headers: { 'accept-encoding': 'br, gzip' } });
+    expect(compressed.headers['content-encoding']).toBe('br');
+    expect(compressed.rawPayload.length).toBeLessThan(plain.body.length / 2);
+    expect(brotliDecompressSync(compressed.rawPayload).toString('utf8')).toBe(plain.body);
   });
 
   it('an asset of an older build is a 404, not the HTML shell a browser would try to run as a script', async () => {

@@ -2,11 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SharingType } from '@causeway/catalogue';
 import { Role } from '@causeway/core';
 import iconv from 'iconv-lite';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { PEOPLE, peopleRegister } from '../support/exchange-fixtures.js';
 import { TestGateway } from '../support/gateway.js';
-import { chromiumFound, launchBrowser, listen, screenshot, signIn, SKIP_REASON } from './browser.js';
+import { chromiumFound, launchBrowser, listen, SCREENSHOTS, screenshot, signIn, SKIP_REASON } from './browser.js';
 
 // A provider in the city (division 440100) and a consumer in Tianhe district (440106).
 const PROVIDER = 'DG-PSB';
@@ -131,7 +132,11 @@ if (!chromiumFound) {
 
     it("consumer's steward: finds the dataset in Chinese, sees no rows yet, and requests access with purpose, use scope and legal basis", async () => {
       const page = await signIn(browser, baseUrl, CONSUMER_STEWARD);
+      // Observed, not asserted (budgets are not timed tests): from navigation to the first row shown.
+      const started = Date.now();
       await page.goto('/console/catalogue');
+      await page.locator('.ant-table-row').first().waitFor();
+      await writeFile(path.join(SCREENSHOTS, 'timings.json'), JSON.stringify({ catalogueFirstRowMs: Date.now() - started }));
       await page.getByTestId('catalogue-search').locator('input').fill('人口');
       await page.getByTestId('catalogue-search').locator('input').press('Enter');
       await page.getByRole('link', { name: '人口基础信息' }).click();

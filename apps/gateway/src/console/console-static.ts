@@ -58,6 +58,8 @@ export async function registerConsole(app: NestFastifyApplication, root = consol
     // One route per built file (found at start): every other path falls through to index.html.
     wildcard: false,
     index: false,
+    // The build writes .br and .gz beside each script and stylesheet.
+    preCompressed: true,
     setHeaders: (reply, filePath) => {
       if (filePath.includes(`${path.sep}assets${path.sep}`)) reply.header('cache-control', 'public, max-age=31536000, immutable');
     },
