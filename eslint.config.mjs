@@ -30,6 +30,11 @@ export default tseslint.config(
     },
   },
   {
+    // The web console runs in the browser and talks to the gateway only through its public API.
+    files: ['apps/console/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     files: ['**/*.spec.ts', 'test/**/*.ts', 'test/**/*.mjs', 'bench/**/*.ts', 'bench/**/*.mjs'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['@causeway/*/*'], message: 'Import a context through @causeway/<context>.' }] }],

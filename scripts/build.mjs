@@ -1,6 +1,8 @@
 // Compiles apps/ and libs/ to dist/ with SWC (type checking is `npm run typecheck`).
 // Path aliases (@causeway/<context>) are rewritten to relative imports so that plain `node`
-// runs the output without a loader.
+// runs the output without a loader. Then builds the web console (apps/console, Vite) into
+// apps/console/dist, which the gateway serves at /console. The log goes to stderr: stdout stays
+// clean for commands such as `npm run causeway -- … --json`.
 import { transformFile } from '@swc/core';
 import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -18,7 +20,7 @@ async function* sources(dir) {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (entry.name === 'node_modules' || entry.name === 'test') continue;
+      if (entry.name === 'node_modules' || entry.name === 'test' || full === path.join(root, 'apps', 'console')) continue;
       yield* sources(full);
     } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts') && !entry.name.endsWith('.d.ts')) {
       yield full;
@@ -70,3 +72,47 @@ for (const dir of DATA_DIRS) {
 // A note for people, so on stderr, and none under `npm run --silent` (as `npm run causeway` builds):
 // a command's stdout (e.g. `--json`) stays what the command printed.
 if (process.env.npm_config_loglevel !== 'silent') process.stderr.write(`built ${count} files in ${Date.now() - started} ms\n`);
+
+// The web console (vite): skipped by `--no-console` (the CLI and test copies do not serve it).
+if (!process.argv.includes('--no-console') && outDir === path.join(root, 'dist')) {
+  const consoleStarted = Date.now();
+  const { validateConsoleOperations } = await import('./console-operations.mjs');
+  const { count: operations, problems } = await validateConsoleOperations();
+  if (problems.length > 0) {
+    console.error(`The console's GraphQL operations do not match schema/schema.graphql:\n${problems.join('\n')}`);
+    process.exit(1);
+  }
+  const { build } = await import('vite');
+  const consoleRoot = path.join(root, 'apps', 'console');
+  await build({
+    root: consoleRoot,
+    base: '/console/',
+    configFile: false,
+    logLevel: 'warn',
+    build: {
+      outDir: path.join(consoleRoot, 'dist'),
+      emptyOutDir: true,
+      chunkSizeWarningLimit: 1500,
+      reportCompressedSize: false,
+      rolldownOptions: {
+        // antd and react-router mark their modules "use client" for React server components; a
+        // client-only bundle needs no such boundary.
+        onwarn(warning, warn) {
+          if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning);
+        },
+      },
+    },
+  });
+  // Compressed once here rather than on every request: the gateway serves x.js.br / x.js.gz to
+  // browsers that accept them (@fastify/static preCompressed).
+  const { brotliCompressSync, gzipSync, constants } = await import('node:zlib');
+  const { readFile: read } = await import('node:fs/promises');
+  const assetsDir = path.join(consoleRoot, 'dist', 'assets');
+  for (const name of await readdir(assetsDir)) {
+    if (!/\.(js|css)$/.test(name)) continue;
+    const bytes = await read(path.join(assetsDir, name));
+    await writeFile(path.join(assetsDir, `${name}.br`), brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 9 } }));
+    await writeFile(path.join(assetsDir, `${name}.gz`), gzipSync(bytes, { level: 9 }));
+  }
+  if (process.env.npm_config_loglevel !== 'silent') console.error(`built the console (${operations} operations checked against the schema) in ${Date.now() - consoleStarted} ms`);
+}

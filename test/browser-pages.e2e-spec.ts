@@ -73,14 +73,10 @@ describe('pages for people in browsers: the GraphQL IDE and the landing page', (
     expect(french.body).toContain('language: `en-US`');
   });
 
-  it('/ in a browser leads to the IDE and the open-data pages; a system asking / still gets a JSON 404', async () => {
-    const landing = await gateway.http('GET', '/', { headers: CHINESE });
-    expect(landing.status).toBe(200);
-    expect(landing.headers['content-type']).toMatch(/^text\/html/);
-    expect(landing.body).toContain('href="/graphql"');
-    expect(landing.body).toContain('href="/open"');
-    expect(landing.body).toContain('开放数据');
-    expect((await gateway.http('GET', '/', { headers: ENGLISH })).body).toContain('Open data');
+  it('/ in a browser leads to the web console; a system asking / still gets a JSON 404', async () => {
+    const browser = await gateway.http('GET', '/', { headers: CHINESE });
+    expect(browser.status).toBe(302);
+    expect(browser.headers.location).toBe('/console/');
 
     const system = await gateway.http('GET', '/', { headers: { accept: 'application/json' } });
     expect(system.status).toBe(404);

@@ -5,6 +5,7 @@ import { RateLimitMetrics } from '@causeway/identity';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule, type AppOptions } from './app.module.js';
+import { registerConsole } from './console/console-static.js';
 import { GRAPHQL_IDE_ASSETS, graphqlIdeAssetsDirectory } from './graphql/graphql-ide.js';
 import { serveBrowserPages } from './ops/browser-pages.js';
 import { MetricsService } from './ops/metrics.js';
@@ -21,6 +22,7 @@ export async function createGateway(options: AppOptions & { logger?: boolean } =
   if (options.logger !== false) app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   await app.register(fastifyStatic, { root: graphqlIdeAssetsDirectory(), prefix: GRAPHQL_IDE_ASSETS, decorateReply: false });
+  await registerConsole(app);
   serveBrowserPages(app.getHttpAdapter().getInstance());
   registerRequestChecks(app.getHttpAdapter().getInstance());
   const metrics = app.get(MetricsService);

@@ -1,0 +1,257 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { SharingType } from '@causeway/catalogue';
+import { Role } from '@causeway/core';
+import iconv from 'iconv-lite';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { PEOPLE, peopleRegister } from '../support/exchange-fixtures.js';
+import { TestGateway } from '../support/gateway.js';
+import { chromiumFound, launchBrowser, listen, SCREENSHOTS, screenshot, signIn, SKIP_REASON } from './browser.js';
+
+// A provider in the city (division 440100) and a consumer in Tianhe district (440106).
+const PROVIDER = 'DG-PSB';
+const CONSUMER = 'TH-AMR';
+const PROVIDER_STEWARD = 'steward.psb@causeway.test';
+const CONSUMER_STEWARD = 'steward.tianhe@causeway.test';
+
+/** The people register as an old system exports it: GBK, Chinese-free header, and one bad row. */
+function gbkCsv(): Buffer {
+  const columns = Object.keys(PEOPLE[0]!);
+  const lines = [columns.join(','), ...PEOPLE.map((row) => columns.map((column) => (row[column as keyof typeof row] ?? '') as string).join(','))];
+  lines.push('440106200203030000,钱七,440106,不是数字,2002-03-03,100.00,,true');
+  return iconv.encode(`${lines.join('\r\n')}\r\n`, 'gbk');
+}
+
+async function tableText(page: Page, selector: string): Promise<string> {
+  return (await page.locator(selector).innerText()).replace(/\s+/g, ' ');
+}
+
+if (!chromiumFound) {
+  describe('web console in Chromium', () => {
+    it.skip(SKIP_REASON, () => undefined);
+  });
+  console.warn(`web console browser tests ${SKIP_REASON}`);
+} else {
+  describe('web console in Chromium', () => {
+    let gateway: TestGateway;
+    let browser: Browser;
+    let baseUrl: string;
+
+    beforeAll(async () => {
+      gateway = await TestGateway.start();
+      await gateway.department('GZ-DATA', '广州市政务服务和数据管理局', '440100');
+      await gateway.department(PROVIDER, '广州市公安局', '440100');
+      await gateway.department(CONSUMER, '广州市天河区市场监督管理局', '440106');
+      await gateway.person(PROVIDER, PROVIDER_STEWARD, [Role.STEWARD]);
+      await gateway.person(CONSUMER, CONSUMER_STEWARD, [Role.STEWARD]);
+      await gateway.person('GZ-DATA', 'auditor@causeway.test', [Role.AUDITOR]);
+      await gateway.person('GZ-DATA', 'admin@causeway.test', [Role.ADMIN]);
+      // Conditional sharing: another department reads rows only under a grant it asked for.
+      await gateway.dataset(PROVIDER, peopleRegister({ sharingType: SharingType.CONDITIONAL, sharingCondition: '用于法定职责范围内的核查' }));
+      baseUrl = await listen(gateway.app);
+      browser = await launchBrowser();
+    });
+
+    afterAll(async () => {
+      await browser?.close();
+      await gateway?.close();
+    });
+
+    it('a browser asking for / is sent to the console, and a console path survives a reload (history fallback)', async () => {
+      const root = await fetch(`${baseUrl}/`, { headers: { accept: 'text/html' }, redirect: 'manual' });
+      expect(root.status).toBe(302);
+      expect(root.headers.get('location')).toBe('/console/');
+      const deep = await fetch(`${baseUrl}/console/catalogue/PSB-PEOPLE`);
+      expect(deep.status).toBe(200);
+      expect(await deep.text()).toContain('<div id="root">');
+    });
+
+    it('everyone: a person signs in, sees who they are in Chinese, switches to English (remembered) and signs out', async () => {
+      const page = await signIn(browser, baseUrl, CONSUMER_STEWARD);
+      await expect(page.getByTestId('whoami').textContent()).resolves.toContain('广州市天河区市场监督管理局');
+      await page.getByText('可见资源').waitFor();
+      await screenshot(page, '01-dashboard');
+      await page.getByRole('button', { name: 'English' }).click();
+      await page.getByText('Visible datasets').waitFor();
+      await page.reload();
+      await page.getByText('Visible datasets').waitFor();
+      await page.getByRole('button', { name: /中\s*文/ }).click();
+      await page.getByRole('button', { name: '退出登录' }).click();
+      await page.getByText('您已退出登录。').waitFor();
+      await page.context().close();
+    });
+
+    it('everyone: a session whose token the API refuses ends on the login page saying it expired', async () => {
+      const page = await signIn(browser, baseUrl, CONSUMER_STEWARD);
+      // The stored token no longer valid (as after the signing secret changed): the API refuses it.
+      await page.evaluate(`(() => {
+        const session = JSON.parse(localStorage.getItem('causeway.session'));
+        localStorage.setItem('causeway.session', JSON.stringify({ ...session, token: 'not-a-valid-token' }));
+      })()`);
+      await page.reload();
+      await page.getByText('会话已过期，请重新登录。').waitFor();
+      await page.context().close();
+    });
+
+    it("provider's steward: registers a dataset; the API's validation message shows on the form field it is about", async () => {
+      const page = await signIn(browser, baseUrl, PROVIDER_STEWARD);
+      await page.goto('/console/register');
+      await page.locator('#code').fill('PSB-HOUSEHOLD-MOVES');
+      await page.locator('#title').fill('户籍迁移登记信息');
+      await page.locator('#summary').fill('户籍迁入、迁出登记记录');
+      await page.locator('#sharingBasis').fill('《户口登记条例》');
+      await page.locator('#fields_0_name').fill('moveId');
+      await page.locator('#fields_0_title').fill('迁移编号');
+      await page.getByRole('button', { name: /登\s*记/ }).click();
+      // Conditional sharing without its 共享条件: refused by the API, the message under that field.
+      await page.locator('#sharingCondition_help').getByText('is required for CONDITIONAL sharing').waitFor();
+      await screenshot(page, '10-register-validation');
+      await page.locator('#sharingCondition').fill('仅限户籍管理相关部门');
+      await page.getByRole('button', { name: /登\s*记/ }).click();
+      await page.getByTestId('dataset-title').getByText('户籍迁移登记信息').waitFor();
+      await page.context().close();
+    });
+
+    it("provider's steward: drops a GBK CSV on the upload page, sees the transfer and the report with the refused row", async () => {
+      const page = await signIn(browser, baseUrl, PROVIDER_STEWARD);
+      await page.goto('/console/upload');
+      await page.getByTestId('upload-dataset').click();
+      await page.getByText('人口基础信息 (PSB-PEOPLE)').click();
+      await page.locator('input[type=file]').setInputFiles({ name: 'people-gbk.csv', mimeType: 'text/csv', buffer: gbkCsv() });
+      const report = page.getByTestId('upload-report');
+      await report.waitFor();
+      const text = (await report.innerText()).replace(/\s+/g, ' ');
+      expect(text).toMatch(/识别编码\s*(gbk|gb18030)/i);
+      expect(text).toContain('接受行数 5');
+      expect(text).toContain('拒绝行数 1');
+      expect(text).toContain('age');
+      await screenshot(page, '02-upload-report');
+      await page.context().close();
+    });
+
+    it("consumer's steward: finds the dataset in Chinese, sees no rows yet, and requests access with purpose, use scope and legal basis", async () => {
+      const page = await signIn(browser, baseUrl, CONSUMER_STEWARD);
+      // Observed, not asserted (budgets are not timed tests): from navigation to the first row shown.
+      const started = Date.now();
+      await page.goto('/console/catalogue');
+      await page.locator('.ant-table-row').first().waitFor();
+      await writeFile(path.join(SCREENSHOTS, 'timings.json'), JSON.stringify({ catalogueFirstRowMs: Date.now() - started }));
+      await page.getByTestId('catalogue-search').locator('input').fill('人口');
+      await page.getByTestId('catalogue-search').locator('input').press('Enter');
+      await page.getByRole('link', { name: '人口基础信息' }).click();
+      await page.getByTestId('dataset-title').waitFor();
+      await screenshot(page, '03-dataset');
+      await page.getByRole('tab', { name: '数据预览' }).click();
+      await page.getByText('您的部门暂无此资源的数据访问权限').waitFor();
+      await page.getByRole('button', { name: '申请共享' }).click();
+      for (const label of ['身份证号 (idCard)', '姓名 (name)', '区划 (district)', '年龄 (age)']) await page.getByLabel(label).check();
+      await page.locator('#purpose').fill('核查天河区市场主体法定代表人身份');
+      await page.locator('#useScope').fill('天河区市场监管执法');
+      await page.locator('#legalBasis').fill('《市场主体登记管理条例》');
+      await screenshot(page, '04-request-access');
+      await page.getByRole('button', { name: '提交申请' }).click();
+      await page.getByText('申请已提交，等待提供方审批').waitFor();
+      await page.context().close();
+    });
+
+    it("provider's steward: approves from the inbox with a masked field, a hidden field and a row scope on the consumer's division", async () => {
+      const page = await signIn(browser, baseUrl, PROVIDER_STEWARD);
+      await page.goto('/console/requests');
+      const row = page.locator('tr', { hasText: '人口基础信息' });
+      await expect(row.innerText()).resolves.toContain('广州市天河区市场监督管理局');
+      await expect(row.innerText()).resolves.toContain('0 个工作日');
+      await row.getByRole('button', { name: /审\s*批/ }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.locator('tr', { hasText: '(age)' }).getByText('隐藏').click();
+      await dialog.getByRole('button', { name: '添加条件' }).click();
+      await dialog.getByTestId('condition-0').locator('.ant-select').first().click();
+      await page.getByTitle('区划 (district)').click();
+      await dialog.locator('.cw-scope-value input').fill('$consumer.divisionCode');
+      await expect(dialog.getByTestId('scope-preview').innerText()).resolves.toBe('{"district":{"eq":{"$consumer":"divisionCode"}}}');
+      await dialog.locator('.ant-modal-title').click();
+      await screenshot(page, '05-approve');
+      // The live preview: the provider's query under the scope as it applies to this consumer.
+      await dialog.getByRole('button', { name: '预览申请方可见数据' }).click();
+      const preview = await tableText(page, '[data-testid=approve-preview]');
+      expect(preview).toContain('440106');
+      expect(preview).not.toContain('440111');
+      expect(preview).not.toContain('张三');
+      expect(preview).toContain('‹脱敏›');
+      await dialog.getByRole('button', { name: /批\s*准/ }).click();
+      await page.getByText('已批准，授权已生效').waitFor();
+      await page.goto('/console/grants');
+      await page.locator('.ant-table-row').first().waitFor();
+      await screenshot(page, '09-grants');
+      await expect(tableText(page, '.ant-table')).resolves.toContain('"$consumer":"divisionCode"');
+      await page.context().close();
+    });
+
+    it("consumer's steward: the preview shows only the Tianhe rows, the name and ID card masked and the hidden age absent", async () => {
+      const page = await signIn(browser, baseUrl, CONSUMER_STEWARD);
+      await page.goto('/console/catalogue/PSB-PEOPLE');
+      await page.getByRole('tab', { name: '数据预览' }).click();
+      await page.getByText('显示 2 行').waitFor();
+      const preview = await tableText(page, '[data-testid=preview]');
+      expect(preview).toContain('440106');
+      expect(preview).not.toContain('440111');
+      expect(preview).not.toContain('张三');
+      expect(preview).not.toContain('440106199001011234');
+      expect(preview).not.toContain('年龄');
+      await screenshot(page, '06-preview-masked-scoped');
+      await page.context().close();
+    });
+
+    it('auditor: finds the request, the approval and the read of the dataset with the filter in the URL, opens one, exports CSV with a BOM', async () => {
+      const page = await signIn(browser, baseUrl, 'auditor@causeway.test');
+      await page.goto('/console/audit?dataset=PSB-PEOPLE');
+      await page.getByTestId('chain-status').getByText('链完整').waitFor();
+      await page.locator('.ant-table-row').first().waitFor();
+      const events = await tableText(page, '.ant-table');
+      expect(events).toMatch(/access\.request/);
+      expect(events).toMatch(/approve/);
+      expect(events).toMatch(/records/);
+      await page.locator('.ant-table-row', { hasText: 'records' }).filter({ hasText: 'TH-AMR' }).first().click();
+      const detail = await tableText(page, '[data-testid=audit-detail]');
+      expect(detail).toContain('TH-AMR');
+      expect(detail).toMatch(/脱敏字段\s*idCard\s*name\s*拒绝字段/);
+      await screenshot(page, '07-audit-detail');
+      await page.keyboard.press('Escape');
+      // The dashboards load ECharts only now, on demand.
+      await page.getByRole('button', { name: '统计图表' }).click();
+      await page.getByTestId('audit-chart').locator('canvas').waitFor();
+      await screenshot(page, '11-audit-charts');
+      const download = page.waitForEvent('download');
+      await page.getByRole('button', { name: '导出 CSV' }).click();
+      const csv = await readFile((await (await download).path())!);
+      expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      expect(csv.toString('utf8')).toContain('PSB-PEOPLE');
+      await page.context().close();
+    });
+
+    it('administrator: creates a system client, sees its key once, and revokes it; the API then refuses the key', async () => {
+      const page = await signIn(browser, baseUrl, 'admin@causeway.test');
+      await page.goto('/console/clients');
+      await page.getByRole('button', { name: '新建接入' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.locator('#department').click();
+      await page.getByTitle('广州市天河区市场监督管理局 (TH-AMR)').click();
+      await dialog.locator('#name').fill('tianhe-enforcement');
+      await dialog.getByRole('button', { name: /保\s*存/ }).click();
+      const key = (await page.getByTestId('new-key').innerText()).trim();
+      expect(key).toMatch(/^cw_/);
+      await screenshot(page, '08-client-key-once');
+      const me = () => fetch(`${baseUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query: '{ me { label } }' }) }).then((r) => r.json() as Promise<{ data?: { me: { label: string } }; errors?: { extensions: { code: string } }[] }>);
+      expect((await me()).data?.me.label).toContain('tianhe-enforcement');
+      await page.locator('.ant-modal-footer').getByRole('button', { name: /关\s*闭/ }).click();
+      await page.locator('tr', { hasText: 'tianhe-enforcement' }).getByRole('button', { name: /撤\s*销/ }).click();
+      await page.getByTestId('reason').fill('系统下线');
+      await page.getByRole('button', { name: /确\s*定/ }).click();
+      await page.locator('tr', { hasText: 'tianhe-enforcement' }).getByText('已撤销').waitFor();
+      expect((await me()).errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
+      await page.goto('/console/organisation');
+      await page.locator('.ant-tree').getByText('广州市天河区市场监督管理局 (TH-AMR)').waitFor();
+      await page.context().close();
+    });
+  });
+}
