@@ -58,9 +58,9 @@ describe('the causeway command line', () => {
   });
 
   it('`npm run causeway -- … --json` prints only JSON on stdout: the build it runs first says nothing there', async () => {
-    // `npm run causeway` is `npm run build --silent && node …/cli.js`: the build must keep stdout clean.
+    // `npm run causeway` is `node scripts/build.mjs --no-console && node …/cli.js`: the build must keep stdout clean.
     const scripts = (JSON.parse(await readFile('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
-    expect(scripts.causeway).toMatch(/^npm run build --silent && node /);
+    expect(scripts.causeway).toMatch(/^node scripts\/build\.mjs --no-console && node /);
     const outDir = await mkdtemp(path.join(os.tmpdir(), 'causeway-build-'));
     try {
       const quiet = await run(process.execPath, ['scripts/build.mjs', '--out-dir', outDir], { env: { ...process.env, npm_config_loglevel: 'silent' } });
