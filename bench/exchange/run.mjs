@@ -135,9 +135,14 @@ try {
     '',
     `Point lookup at a fixed ${RATE} req/s, evenly spaced (open loop, latency from the moment each request was due), ${DURATION} s:`,
     '',
-    '| server | requests | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | non-200 |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
-    ...paced.map((row) => `| ${row.server} | ${row.count} | ${row.p50.toFixed(1)} | ${row.p90.toFixed(1)} | ${row.p99.toFixed(1)} | ${row.p999.toFixed(1)} | ${row.max.toFixed(1)} | ${row.failures} |`),
+    '| server | requests | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | p99 vs PostGraphile | p99.9 vs PostGraphile | non-200 |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...paced.map((row) => {
+      // Tail ratios (issue 17's targets: p99 ≤ 1.5×, p99.9 ≤ 3× PostGraphile's in the same run).
+      const peer = paced.find((other) => other.server === 'PostGraphile v4');
+      const tail = (key) => (peer ? `${(row[key] / peer[key]).toFixed(2)}×` : '–');
+      return `| ${row.server} | ${row.count} | ${row.p50.toFixed(1)} | ${row.p90.toFixed(1)} | ${row.p99.toFixed(1)} | ${row.p999.toFixed(1)} | ${row.max.toFixed(1)} | ${tail('p99')} | ${tail('p999')} | ${row.failures} |`;
+    }),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 } finally {
