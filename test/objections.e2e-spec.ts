@@ -357,4 +357,44 @@ describe('objections and corrections (校核纠错/异议处理)', () => {
     expect((await gateway.gql(STATISTICS, { provider: 'DG-HEALTH' }, psbSteward)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect((await gateway.gql(STATISTICS, {}, taxSystem)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
+
+  it('an objection filed or answered on one gateway process marks or clears the record on another at once (the change feed)', async () => {
+    await gateway.dataset('DG-HEALTH', openDataset('OBJ-FEED', 'objectedFeed', Sensitivity.PUBLIC));
+    await loadVersion(gateway, 'DG-HEALTH', 'OBJ-FEED', [
+      { itemNo: 'F1', value: '社区卫生服务中心' },
+      { itemNo: 'F2', value: '门诊部' },
+    ]);
+    const healthSteward = await gateway.person('DG-HEALTH', 'steward@health.feed.test', [Role.STEWARD]);
+    const other = await gateway.replica();
+    try {
+      const disputedOn = async (process: TestGateway): Promise<unknown[]> => {
+        const answered = await process.gql<{ records: { nodes: Record<string, unknown>[] } }>(RECORDS, { dataset: 'OBJ-FEED', fields: ['itemNo'] }, taxSystem);
+        expect(answered.errors).toBeUndefined();
+        return answered.data!.records.nodes.filter((node) => node._disputed === true).map((node) => node.itemNo);
+      };
+      // The other process has the dataset's (empty) objections cached before anything is filed.
+      expect(await disputedOn(other)).toEqual([]);
+
+      const filed = await file({ dataset: 'OBJ-FEED', records: [{ itemNo: 'F1' }], evidence: '该中心已迁址' }, taxSystem);
+      expect(filed.errors).toBeUndefined();
+      // Well inside the 30 s backstop: only the notice can have told the other process.
+      expect(await eventually(() => disputedOn(other), (keys) => keys.length === 1, 1000)).toEqual(['F1']);
+
+      expect((await answer(filed.data!.fileObjection.id, { outcome: 'REJECT', reason: '经核实地址无误' }, healthSteward)).errors).toBeUndefined();
+      expect(await eventually(() => disputedOn(other), (keys) => keys.length === 0, 1000)).toEqual([]);
+    } finally {
+      await other.close();
+    }
+  });
 });
+
+/** Asks until `check` holds or `limitMs` has passed, and returns the last answer (the caller asserts on it). */
+async function eventually<T>(ask: () => Promise<T>, check: (value: T) => boolean, limitMs: number): Promise<T> {
+  const deadline = Date.now() + limitMs;
+  let value = await ask();
+  while (!check(value) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    value = await ask();
+  }
+  return value;
+}

@@ -5,18 +5,19 @@ import { DataSource, type EntityManager, type EntitySubscriberInterface, type Qu
 import { DatabaseServer } from './database-server.js';
 
 /** What changed: each cache listens to the channels it depends on. */
-export type ChangeChannel = 'departments' | 'users' | 'clients' | 'catalogue' | 'grants';
+export type ChangeChannel = 'departments' | 'users' | 'clients' | 'catalogue' | 'grants' | 'objections';
 
 export interface ChangeEvent {
   channel: ChangeChannel;
   /**
    * Which one changed: departments: the department id; users: the user id; clients: the client
-   * id; catalogue: the dataset id; grants: the consumer department id. '*': all of them.
+   * id; catalogue: the dataset id; grants: the consumer department id; objections: the dataset id.
+   * '*': all of them.
    */
   key: string;
 }
 
-export const CHANGE_CHANNELS: readonly ChangeChannel[] = ['departments', 'users', 'clients', 'catalogue', 'grants'];
+export const CHANGE_CHANNELS: readonly ChangeChannel[] = ['departments', 'users', 'clients', 'catalogue', 'grants', 'objections'];
 
 /** The one PostgreSQL channel of the gateway; the payload is `<channel>:<key>`. */
 export const NOTIFY_CHANNEL = 'causeway_changes';

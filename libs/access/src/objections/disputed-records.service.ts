@@ -2,19 +2,13 @@ import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/commo
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AuditOutcome, AuditService, systemContext } from '@causeway/audit';
 import { CatalogueService, DisputeLookup, type DisputedKeys } from '@causeway/catalogue';
+import { ChangeFeed, FeedCache } from '@causeway/database';
 import { DepartmentsService } from '@causeway/identity';
 import { createHash } from 'node:crypto';
-import type { Subscription } from 'rxjs';
+import { merge, type Subscription } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { disputedGroups, type DisputingObjection } from './objection-rules.js';
 import type { ObjectionKeyField } from './objection.entity.js';
-
-/**
- * How long another replica's change to a dataset's objections may take to show here. This
- * process drops its entry at once on its own changes and on every publication.
- */
-const CACHE_MS = 10_000;
-const MAX_CACHED = 5_000;
 
 interface Loaded {
   /** Objections that mark records (OPEN, CONFIRMED); none in the common case. */
@@ -32,8 +26,9 @@ interface Loaded {
 @Injectable()
 export class DisputedRecords implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('DisputedRecords');
-  private readonly cache = new Map<string, { at: number; loaded: Promise<Loaded | null> }>();
-  private subscription: Subscription | null = null;
+  /** A dataset's objections, dropped in every process when a transaction that changes them commits. */
+  private readonly cache: FeedCache<Loaded | null>;
+  private subscriptions: Subscription[] = [];
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -41,21 +36,28 @@ export class DisputedRecords implements OnModuleInit, OnModuleDestroy {
     private readonly departments: DepartmentsService,
     private readonly audit: AuditService,
     private readonly lookup: DisputeLookup,
-  ) {}
+    private readonly feed: ChangeFeed,
+  ) {
+    this.cache = new FeedCache(feed);
+  }
 
   onModuleInit(): void {
     this.lookup.serveFrom((datasetId, version) => this.forVersion(datasetId, version));
     // A published version may be the one a confirmed objection waits for. The feed does not say
     // what changed, so any committed change of a dataset checks its confirmed objections (cheap,
     // and idempotent across processes); '*' (a feed reconnect) is left to the next read (forVersion).
-    this.subscription = this.catalogue.changes.subscribe((change) => {
-      if (change.datasetId === '*') return;
-      this.resolveCorrections(change.datasetId).catch((error: Error) => this.logger.warn(`objections of dataset ${change.datasetId} not resolved: ${error.message}`));
-    });
+    this.subscriptions = [
+      this.catalogue.changes.subscribe((change) => {
+        if (change.datasetId === '*') return;
+        this.resolveCorrections(change.datasetId).catch((error: Error) => this.logger.warn(`objections of dataset ${change.datasetId} not resolved: ${error.message}`));
+      }),
+      // Objections filed, answered or resolved in any process; a new version changes the fingerprint.
+      merge(this.feed.keysOf('objections'), this.feed.keysOf('catalogue')).subscribe((datasetId) => (datasetId === '*' ? this.cache.clear() : this.cache.delete(datasetId))),
+    ];
   }
 
   onModuleDestroy(): void {
-    this.subscription?.unsubscribe();
+    this.subscriptions.forEach((subscription) => subscription.unsubscribe());
   }
 
   /** What is disputed in `version` of a dataset; null when nobody ever objected to it. */
@@ -67,11 +69,6 @@ export class DisputedRecords implements OnModuleInit, OnModuleDestroy {
       this.resolveCorrections(datasetId).catch((error: Error) => this.logger.warn(`objections not resolved: ${error.message}`));
     }
     return { groups: disputedGroups(loaded.marking, version), fingerprint: `${loaded.fingerprint}:${version}`, changedAt: loaded.changedAt };
-  }
-
-  /** Drops the cached entry of a dataset (after any change of its objections). */
-  changed(datasetId: string): void {
-    this.cache.delete(datasetId);
   }
 
   /**
@@ -93,6 +90,7 @@ export class DisputedRecords implements OnModuleInit, OnModuleDestroy {
       const updated = (Array.isArray(result[0]) ? result[0] : result) as { id: string; corrected_in_version: number }[];
       const provider = (await this.departments.byId(dataset.providerDepartmentId))?.code ?? null;
       const ctx = systemContext('objections');
+      if (updated.length > 0) await this.feed.notify(tx, 'objections', datasetId);
       for (const row of updated) {
         await tx.query(`insert into objection_event (objection_id, principal, department_code, action, reason, details) values ($1, $2, null, 'CORRECTED', null, $3::jsonb)`, [
           row.id,
@@ -111,19 +109,11 @@ export class DisputedRecords implements OnModuleInit, OnModuleDestroy {
       }
       return updated.length;
     });
-    if (resolved > 0) this.changed(datasetId);
     return resolved;
   }
 
   private load(datasetId: string): Promise<Loaded | null> {
-    const now = Date.now();
-    const hit = this.cache.get(datasetId);
-    if (hit && now - hit.at < CACHE_MS) return hit.loaded;
-    if (this.cache.size >= MAX_CACHED) this.cache.clear();
-    const loaded = this.read(datasetId);
-    this.cache.set(datasetId, { at: now, loaded });
-    loaded.catch(() => this.cache.delete(datasetId));
-    return loaded;
+    return this.cache.get(datasetId, () => this.read(datasetId));
   }
 
   private async read(datasetId: string): Promise<Loaded | null> {

@@ -19,6 +19,7 @@ import {
   type InputProblem,
   type RequestContext,
 } from '@causeway/core';
+import { ChangeFeed } from '@causeway/database';
 import { ExchangeService } from '@causeway/exchange';
 import { DepartmentsService } from '@causeway/identity';
 import { PolicyService } from '@causeway/policy';
@@ -75,6 +76,7 @@ export class ObjectionService {
     private readonly audit: AuditService,
     private readonly cursors: CursorCodec,
     private readonly config: CausewayConfig,
+    private readonly feed: ChangeFeed,
   ) {}
 
   // ---- transitions ---------------------------------------------------------------------------
@@ -173,9 +175,9 @@ export class ObjectionService {
         // The contact is personal data: the trail says there was one, not what it is.
         detail: { records: parsed.tuples.length, public: isPublic, contact: contact !== null, deadline: row.deadline },
       });
+      await this.feed.notify(tx, 'objections', dataset.id);
       return row.id;
     });
-    this.disputed.changed(dataset.id);
     const row = (await this.db.getRepository(ObjectionEntity).findOneByOrFail({ id }))!;
     const [dto] = await this.toDtos(ctx, [row]);
     return { ...dto!, receipt };
@@ -209,8 +211,8 @@ export class ObjectionService {
         await this.history(tx, ctx, row.id, 'REJECTED', reason, { inTime });
         await this.record(ctx, 'objection.answer', row.id, dataset, provider, { reason: reason.slice(0, 500), detail: { outcome: 'REJECT', inTime } });
       }
+      await this.feed.notify(tx, 'objections', row.datasetId);
     });
-    this.disputed.changed(datasetId);
     // A confirmation naming a version already served resolves at once.
     if (input.outcome === ObjectionOutcome.CONFIRM) await this.disputed.resolveCorrections(datasetId);
     return this.get(ctx, id);
