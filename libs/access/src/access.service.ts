@@ -23,6 +23,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AccessRequestConnection, AccessRequestDto, AccessRequestEventDto, AccessRequestFilter, AccessRequestStatus, ApproveAccessRequestInput, RequestAccessInput } from './dto.js';
 import { AccessRequestEntity, AccessRequestEventEntity } from './entities.js';
 import { CalendarService } from './calendar.service.js';
+import { appendHistory } from './history.js';
 
 const NO_DEPARTMENT = '00000000-0000-0000-0000-000000000000';
 
@@ -292,15 +293,8 @@ export class AccessService {
     return dataset?.providerDepartmentId === ctx.principal.departmentId;
   }
 
-  private async history(tx: EntityManager, ctx: RequestContext, requestId: string, action: string, reason: string | null, details: Record<string, unknown>): Promise<void> {
-    await tx.query(`insert into access_request_event (request_id, principal, department_code, action, reason, details) values ($1, $2, $3, $4, $5, $6::jsonb)`, [
-      requestId,
-      ctx.principal.label,
-      ctx.principal.departmentCode,
-      action,
-      reason,
-      JSON.stringify(details),
-    ]);
+  private history(tx: EntityManager, ctx: RequestContext, requestId: string, action: string, reason: string | null, details: Record<string, unknown>): Promise<void> {
+    return appendHistory(tx, 'accessRequest', ctx, requestId, action, reason, details);
   }
 
   private async record(

@@ -38,6 +38,7 @@ import {
 } from './dto.js';
 import { DemandEntity, DemandEventEntity } from './entities.js';
 import { cstDate, dayOfDate, endOfCstDay } from './working-days.js';
+import { appendHistory } from './history.js';
 
 const NO_DEPARTMENT = '00000000-0000-0000-0000-000000000000';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -381,15 +382,8 @@ export class DemandService {
     return !!own && (row.requesterDepartmentId === own || row.providerDepartmentId === own);
   }
 
-  private async history(tx: EntityManager, ctx: RequestContext, demandId: string, action: string, reason: string | null, details: Record<string, unknown>): Promise<void> {
-    await tx.query(`insert into demand_event (demand_id, principal, department_code, action, reason, details) values ($1, $2, $3, $4, $5, $6::jsonb)`, [
-      demandId,
-      ctx.principal.label,
-      ctx.principal.departmentCode,
-      action,
-      reason,
-      JSON.stringify(details),
-    ]);
+  private history(tx: EntityManager, ctx: RequestContext, demandId: string, action: string, reason: string | null, details: Record<string, unknown>): Promise<void> {
+    return appendHistory(tx, 'demand', ctx, demandId, action, reason, details);
   }
 
   private async record(

@@ -9,6 +9,7 @@ import { merge, type Subscription } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { disputedGroups, type DisputingObjection } from './objection-rules.js';
 import type { ObjectionKeyField } from './objection.entity.js';
+import { appendHistory } from '../history.js';
 
 interface Loaded {
   /** Objections that mark records (OPEN, CONFIRMED); none in the common case. */
@@ -92,11 +93,7 @@ export class DisputedRecords implements OnModuleInit, OnModuleDestroy {
       const ctx = systemContext('objections');
       if (updated.length > 0) await this.feed.notify(tx, 'objections', datasetId);
       for (const row of updated) {
-        await tx.query(`insert into objection_event (objection_id, principal, department_code, action, reason, details) values ($1, $2, null, 'CORRECTED', null, $3::jsonb)`, [
-          row.id,
-          ctx.principal.label,
-          JSON.stringify({ correctedInVersion: row.corrected_in_version, servedVersion: current.version }),
-        ]);
+        await appendHistory(tx, 'objection', ctx, row.id, 'CORRECTED', null, { correctedInVersion: row.corrected_in_version, servedVersion: current.version });
         await this.audit.record(ctx, {
           action: 'objection.resolve',
           outcome: AuditOutcome.ALLOWED,

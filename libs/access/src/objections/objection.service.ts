@@ -40,6 +40,7 @@ import {
   ObjectionStatus,
 } from './objection.dto.js';
 import { ObjectionEntity, ObjectionEventEntity, type ObjectionKeyField } from './objection.entity.js';
+import { appendHistory } from '../history.js';
 
 const NO_DEPARTMENT = '00000000-0000-0000-0000-000000000000';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -315,15 +316,8 @@ export class ObjectionService {
     return !!own && (row.objectorDepartmentId === own || row.providerDepartmentId === own);
   }
 
-  private async history(tx: EntityManager, ctx: RequestContext, objectionId: string, action: string, reason: string | null, details: Record<string, unknown>): Promise<void> {
-    await tx.query(`insert into objection_event (objection_id, principal, department_code, action, reason, details) values ($1, $2, $3, $4, $5, $6::jsonb)`, [
-      objectionId,
-      ctx.principal.label,
-      ctx.principal.departmentCode,
-      action,
-      reason,
-      JSON.stringify(details),
-    ]);
+  private history(tx: EntityManager, ctx: RequestContext, objectionId: string, action: string, reason: string | null, details: Record<string, unknown>): Promise<void> {
+    return appendHistory(tx, 'objection', ctx, objectionId, action, reason, details);
   }
 
   private async record(
