@@ -24,6 +24,7 @@ export {
   DATA_READER_ROLES,
   DEFAULT_MIN_GROUP_SIZE,
   fieldTypesOf,
+  type DatasetAccess,
   type DatasetAccessView,
   type FieldPlan,
   type PolicyDataset,
