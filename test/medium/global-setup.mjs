@@ -10,6 +10,7 @@ import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { EmbeddedPostgres } from '../../dist/libs/database/src/embedded-postgres.js';
 import { dataSourceOptions, runMigrations } from '../../dist/libs/database/src/database.module.js';
+import globalTeardown from './global-teardown.mjs';
 
 export default async function globalSetup() {
   let serverUrl = process.env.DATABASE_URL;
@@ -23,6 +24,18 @@ export default async function globalSetup() {
     globalThis.causewayMediumServer = server;
   }
   const template = `causeway_medium_template_${process.pid}_${Date.now().toString(36)}`;
+  process.env.CAUSEWAY_MEDIUM_SERVER_URL = serverUrl;
+  process.env.CAUSEWAY_MEDIUM_TEMPLATE = template;
+  try {
+    await createTemplate(serverUrl, template);
+  } catch (error) {
+    // jest runs no teardown after a failed setup: leave no server or template behind.
+    await globalTeardown().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function createTemplate(serverUrl, template) {
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   try {
@@ -39,6 +52,4 @@ export default async function globalSetup() {
     // A template must have no connections left, or cloning it fails.
     await dataSource.destroy();
   }
-  process.env.CAUSEWAY_MEDIUM_SERVER_URL = serverUrl;
-  process.env.CAUSEWAY_MEDIUM_TEMPLATE = template;
 }
