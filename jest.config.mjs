@@ -45,5 +45,13 @@ export default {
       globalSetup: '<rootDir>/test/global-setup.mjs',
       globalTeardown: '<rootDir>/test/global-teardown.mjs',
     },
+    {
+      ...shared,
+      // Services against real PostgreSQL without the gateway: migrations applied once, a database per file.
+      displayName: 'medium',
+      testMatch: ['<rootDir>/test/medium/**/*.medium-spec.ts'],
+      globalSetup: '<rootDir>/test/medium/global-setup.mjs',
+      globalTeardown: '<rootDir>/test/medium/global-teardown.mjs',
+    },
   ],
 };

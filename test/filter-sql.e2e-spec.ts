@@ -7,7 +7,7 @@ import { random } from '../apps/gateway/src/seed/synthetic.js';
 /**
  * The filter compiler against PostgreSQL itself: for many random filters (every comparison,
  * nested _and/_or/_not, null cells), the rows the compiled SQL selects are exactly the rows the
- * reference evaluator (also CASL's conditions matcher) admits.
+ * reference evaluator admits.
  */
 
 const SEED = Number(process.env.FILTER_SEED ?? 7);

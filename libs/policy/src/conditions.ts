@@ -4,7 +4,7 @@ import { badInputs, likeMatches, type InputProblem } from '@causeway/core';
 /**
  * The one filter language of Causeway: the `where` argument of every data query and the row
  * scope of every grant. Parsed and type-checked once into this small AST; the AST is then
- * translated to CASL (Mongo-style) conditions for abilities and compiled to parameterised SQL.
+ * compiled to parameterised SQL (sql.ts); `evaluate` is its reference meaning in memory.
  */
 export type Comparison = 'eq' | 'neq' | 'lt' | 'lte' | 'gt' | 'gte' | 'in' | 'nin' | 'like' | 'isNull';
 
@@ -315,92 +315,12 @@ export function toWhereJson(cond: Cond): Record<string, unknown> | null {
   return cond.kind === 'true' ? null : walk(cond);
 }
 
-// ---- CASL (Mongo-style) conditions ----------------------------------------------------------
-
-export type MongoConditions = Record<string, unknown>;
-
-const TO_MONGO: Record<Exclude<Comparison, 'isNull'>, string> = {
-  eq: '$eq', neq: '$ne', lt: '$lt', lte: '$lte', gt: '$gt', gte: '$gte', in: '$in', nin: '$nin', like: '$like',
-};
-const FROM_MONGO = new Map(Object.entries(TO_MONGO).map(([op, mongo]) => [mongo, op as Exclude<Comparison, 'isNull'>]));
-
-/** The AST as CASL rule conditions. TRUE has no conditions (undefined): the rule applies to every row. */
-export function toMongo(cond: Cond): MongoConditions | undefined {
-  const walk = (node: Cond): MongoConditions => {
-    switch (node.kind) {
-      case 'true':
-        return { $and: [] };
-      case 'false':
-        return { $or: [] };
-      case 'and':
-        return { $and: node.items.map(walk) };
-      case 'or':
-        return { $or: node.items.map(walk) };
-      case 'not':
-        return { $nor: [walk(node.item)] };
-      case 'cmp':
-        if (node.op === 'isNull') return { [node.field]: { [node.value ? '$eq' : '$ne']: null } };
-        return { [node.field]: { [TO_MONGO[node.op]]: node.value } };
-    }
-  };
-  return cond.kind === 'true' ? undefined : walk(cond);
-}
-
+/** A condition that cannot reach SQL (a field outside the whitelist, an unresolved placeholder). */
 export class ConditionError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'ConditionError';
   }
-}
-
-/**
- * CASL conditions back to the AST, over a whitelist of operators and fields. Anything else
- * (an unknown operator, a field outside the whitelist, a value of the wrong type) throws:
- * conditions reach SQL only through this door.
- */
-export function fromMongo(conditions: unknown, fields: FieldTypes): Cond {
-  const walk = (node: unknown, depth: number): Cond => {
-    if (depth > WHERE_LIMITS.depth * 2) throw new ConditionError('conditions nest too deeply');
-    if (!isPlainObject(node)) throw new ConditionError('conditions must be an object');
-    const items: Cond[] = [];
-    for (const [key, child] of Object.entries(node)) {
-      if (key === '$and' || key === '$or' || key === '$nor') {
-        if (!Array.isArray(child)) throw new ConditionError(`${key} must be a list`);
-        const parts = child.map((part) => walk(part, depth + 1));
-        if (key === '$and') items.push({ kind: 'and', items: parts });
-        else if (key === '$or') items.push({ kind: 'or', items: parts });
-        else items.push({ kind: 'not', item: { kind: 'or', items: parts } });
-        continue;
-      }
-      if (key.startsWith('$')) throw new ConditionError(`operator ${key} is not allowed`);
-      const type = fields.get(key);
-      if (type === undefined) throw new ConditionError(`unknown field ${JSON.stringify(key)}`);
-      if (!isPlainObject(child)) throw new ConditionError(`field ${key} needs an operator object`);
-      for (const [operator, raw] of Object.entries(child)) {
-        if ((operator === '$eq' || operator === '$ne') && raw === null) {
-          items.push({ kind: 'cmp', field: key, op: 'isNull', value: operator === '$eq' });
-          continue;
-        }
-        const op = FROM_MONGO.get(operator);
-        if (!op) throw new ConditionError(`operator ${operator} is not allowed`);
-        if (!comparisonsFor(type).includes(op)) throw new ConditionError(`operator ${operator} does not apply to ${key}`);
-        const check = (item: unknown): Scalar => {
-          if (typeof item === 'string' && item.startsWith('\u0000consumer:')) return item;
-          const normalised = normaliseValue(type, item);
-          if (normalised === null) throw new ConditionError(`a value for ${key} does not fit its type`);
-          return normalised;
-        };
-        if (op === 'in' || op === 'nin') {
-          if (!Array.isArray(raw)) throw new ConditionError(`${operator} needs a list`);
-          items.push({ kind: 'cmp', field: key, op, value: raw.map(check) });
-        } else {
-          items.push({ kind: 'cmp', field: key, op, value: check(raw) });
-        }
-      }
-    }
-    return items.length === 1 ? items[0]! : { kind: 'and', items };
-  };
-  return simplify(walk(conditions, 0));
 }
 
 // ---- reference semantics --------------------------------------------------------------------
@@ -451,7 +371,7 @@ function compare(type: FieldType, a: Scalar, b: Scalar): number {
 /**
  * Evaluates a condition on one row in memory, with SQL's two-valued reading of this language:
  * a comparison with a null cell is false, and its negation true. The reference the SQL compiler
- * is tested against, and CASL's conditions matcher.
+ * is tested against.
  */
 export function evaluate(cond: Cond, row: Record<string, unknown>, fields: FieldTypes): boolean {
   switch (cond.kind) {

@@ -8,11 +8,11 @@ import { Repository } from 'typeorm';
 import { GrantEntity } from './grant.entity.js';
 import {
   AccessLevel,
-  buildDatasetAbility,
+  buildDatasetAccess,
   DATA_READER_ROLES,
   describeAccess,
   planRead,
-  type DatasetAbility,
+  type DatasetAccess,
   type DatasetAccessView,
   type PolicyDataset,
   type PolicyGrant,
@@ -21,7 +21,7 @@ import {
   type ReadRequest,
 } from './rules.js';
 
-/** The grants of a caller that reads for no department: one shared object, so its abilities are reused. */
+/** The grants of a caller that reads for no department: one shared object, so its cached accesses are reused. */
 const NO_GRANTS: readonly PolicyGrant[] = Object.freeze([]);
 
 export function policyDataset(dataset: DatasetDto): PolicyDataset {
@@ -65,7 +65,7 @@ export function policySubject(principal: Principal): PolicySubject {
 }
 
 /**
- * ARCHITECTURE §3 at run time: one CASL ability per (caller's department, dataset), built from
+ * ARCHITECTURE §3 at run time: one access per (caller's department, dataset), built from
  * the standing rules and the department's grants, cached, and invalidated when a grant or a
  * catalogue entry changes: the writes send their notices inside their transactions, and every
  * gateway process hears them on commit (ChangeFeed; this one at once).
@@ -75,13 +75,13 @@ export class PolicyService implements OnModuleInit, OnModuleDestroy {
   private readonly datasetsByCode: FeedCache<PolicyDataset | null>;
   private readonly grantsByDepartment: FeedCache<PolicyGrant[]>;
   /**
-   * Abilities with the dataset and grants they were built from. An entry is served only to a
-   * caller holding those very objects: an ability built from grants read before a change (a load
+   * Accesses with the dataset and grants they were built from. An entry is served only to a
+   * caller holding those very objects: an access built from grants read before a change (a load
    * in flight while the change committed and invalidated the caches) can land in the map after
    * the invalidation, but no caller that reads the grants afresh ever matches it; a reloaded entry
    * (a notice, the backstop) rebuilds it.
    */
-  private readonly abilities = new Map<string, { ability: DatasetAbility; grants: readonly PolicyGrant[] }>();
+  private readonly accesses = new Map<string, { access: DatasetAccess; grants: readonly PolicyGrant[] }>();
   private subscriptions: Subscription[] = [];
 
   constructor(
@@ -110,14 +110,14 @@ export class PolicyService implements OnModuleInit, OnModuleDestroy {
   grantsChanged(departmentId: string): void {
     if (departmentId === '*') this.grantsByDepartment.clear();
     else this.grantsByDepartment.delete(departmentId);
-    this.abilities.clear();
+    this.accesses.clear();
   }
 
   /** Forget what is known of a dataset ('*': of every dataset). */
   datasetChanged(_datasetId: string): void {
     // Keyed by code, and changes are rare: drop them all.
     this.datasetsByCode.clear();
-    this.abilities.clear();
+    this.accesses.clear();
   }
 
   /** The policy attributes of a dataset by code, from a short-lived cache; null when unknown. */
@@ -140,10 +140,10 @@ export class PolicyService implements OnModuleInit, OnModuleDestroy {
     });
   }
 
-  // ---- abilities and plans -----------------------------------------------------------------
+  // ---- accesses and plans ------------------------------------------------------------------
 
-  /** The caller's ability on one dataset (rules 1–6), cached per department and dataset. */
-  async abilityFor(ctx: RequestContext, dataset: PolicyDataset): Promise<DatasetAbility> {
+  /** The caller's access to one dataset (rules 1–6), cached per department and dataset. */
+  async accessFor(ctx: RequestContext, dataset: PolicyDataset): Promise<DatasetAccess> {
     const principal = ctx.principal;
     const subject = policySubject(principal);
     const reader = principal.kind !== 'ANONYMOUS' && principal.roles.some((role) => DATA_READER_ROLES.includes(role));
@@ -151,10 +151,10 @@ export class PolicyService implements OnModuleInit, OnModuleDestroy {
     const key = `${reader ? 'reader' : principal.kind === 'ANONYMOUS' ? 'anonymous' : 'other'}|${department}|${reader ? (principal.divisionCode ?? '-') : '-'}|${dataset.id}|${dataset.currentVersionId ?? '-'}`;
     const grants = reader && principal.departmentId ? await this.departmentGrants(principal.departmentId) : NO_GRANTS;
     const now = Date.now();
-    const hit = this.abilities.get(key);
-    if (hit && hit.ability.dataset === dataset && hit.grants === grants && (hit.ability.expiresAt === null || hit.ability.expiresAt > now)) return hit.ability;
-    const built = buildDatasetAbility(subject, dataset, grants, now);
-    this.abilities.set(key, { ability: built, grants });
+    const hit = this.accesses.get(key);
+    if (hit && hit.access.dataset === dataset && hit.grants === grants && (hit.access.expiresAt === null || hit.access.expiresAt > now)) return hit.access;
+    const built = buildDatasetAccess(subject, dataset, grants, now);
+    this.accesses.set(key, { access: built, grants });
     return built;
   }
 
@@ -163,13 +163,13 @@ export class PolicyService implements OnModuleInit, OnModuleDestroy {
    * not read what it names. X-Purpose / X-User-Id come from the context.
    */
   async plan(ctx: RequestContext, dataset: PolicyDataset, request: Omit<ReadRequest, 'hasPurpose' | 'hasEndUserId'>): Promise<ReadPlan> {
-    const access = await this.abilityFor(ctx, dataset);
+    const access = await this.accessFor(ctx, dataset);
     return planRead(access, { ...request, hasPurpose: ctx.purpose !== null, hasEndUserId: ctx.endUserId !== null });
   }
 
   /** Dataset.myAccess: per field CLEAR / MASKED / DENIED, the row scope, validity and grants. */
   async myAccess(ctx: RequestContext, dataset: PolicyDataset): Promise<DatasetAccessView> {
-    return describeAccess(await this.abilityFor(ctx, dataset));
+    return describeAccess(await this.accessFor(ctx, dataset));
   }
 
   /**
@@ -180,7 +180,7 @@ export class PolicyService implements OnModuleInit, OnModuleDestroy {
   async openFields(code: string): Promise<string[]> {
     const dataset = await this.dataset(code);
     if (!dataset) return [];
-    const view = describeAccess(await this.abilityFor(anonymousContext(), dataset));
+    const view = describeAccess(await this.accessFor(anonymousContext(), dataset));
     return view.fields.filter((field) => field.access === AccessLevel.CLEAR).map((field) => field.field);
   }
 }

@@ -1,11 +1,10 @@
-import { createMongoAbility, type ForcedSubject, type MongoAbility, type RawRuleOf } from '@casl/ability';
 import { DatasetStatus, type FieldType, MaskType, OpenType, Sensitivity, SharingType } from '@causeway/catalogue';
 import { CausewayError, ErrorCode, Role, type PrincipalKind } from '@causeway/core';
-import { evaluate, FALSE, fromMongo, parseWhere, simplify, toMongo, toWhereJson, TRUE, type Cond, type FieldTypes } from './conditions.js';
+import { FALSE, parseWhere, simplify, toWhereJson, TRUE, type Cond, type FieldTypes } from './conditions.js';
 
 /**
  * ARCHITECTURE §3 as plain functions: which rows and fields a principal may read of one
- * dataset, expressed as a CASL ability, and the plan of one query under that ability.
+ * dataset (its sources of access), and the plan of one query under them.
  */
 
 export enum AccessLevel {
@@ -17,13 +16,7 @@ export enum AccessLevel {
 /** What a grant gives of one field. */
 export type GrantedAccess = AccessLevel.CLEAR | AccessLevel.MASKED;
 
-/** read: rows, field in clear; readMasked: rows, field masked; aggregate: statistics over clear fields. */
-export type PolicyAction = 'read' | 'readMasked' | 'aggregate';
-/** A row of a dataset as a CASL subject. */
-export type RecordSubject = ForcedSubject<'Record'> & Record<string, unknown>;
-export type PolicyAbility = MongoAbility<[PolicyAction, 'Record' | RecordSubject]>;
-
-/** In `aggregate` rules: the right to count rows, which any source of rows gives. */
+/** In a source's aggregate fields: the right to count rows, which every source gives. */
 export const COUNT_ROWS = '$rows';
 
 /** Roles that read data for their department; the others (ADMIN, AUDITOR) manage or watch. */
@@ -90,12 +83,25 @@ export interface SourceMeta {
   scope: Cond;
 }
 
-export interface DatasetAbility {
+/** One source of access and what it gives: rows with fields in clear or masked, and statistics. */
+export interface AccessSource {
+  meta: SourceMeta;
+  /** Fields read in clear in the rows the scope admits. */
+  clear: ReadonlySet<string>;
+  /** Fields read masked in those rows. */
+  masked: ReadonlySet<string>;
+  /** Fields aggregated (the clear ones) and COUNT_ROWS. */
+  aggregate: ReadonlySet<string>;
+  /** false for aggregate-only grants: statistics, no rows. */
+  rows: boolean;
+}
+
+/** What one subject may read of one dataset: its sources of access, in the order of `sourcesFor`. */
+export interface DatasetAccess {
   dataset: PolicyDataset;
-  ability: PolicyAbility;
-  sources: Map<string, SourceMeta>;
+  sources: readonly AccessSource[];
   fieldTypes: FieldTypes;
-  /** When the ability must be rebuilt (a grant starts or ends), epoch ms; null: never by time. */
+  /** When the access must be rebuilt (a grant starts or ends), epoch ms; null: never by time. */
   expiresAt: number | null;
 }
 
@@ -219,35 +225,17 @@ export function sourcesFor(subject: PolicySubject, dataset: PolicyDataset, grant
   return { drafts, expiresAt };
 }
 
-/** CASL rules of the sources. Empty field lists are never emitted: CASL reads them as "all fields". */
-export function rulesOf(drafts: readonly SourceDraft[]): RawRuleOf<PolicyAbility>[] {
-  const rules: RawRuleOf<PolicyAbility>[] = [];
-  for (const { meta, clear, masked, rows } of drafts) {
-    const conditions = toMongo(meta.scope);
-    const rule = (action: PolicyAction, fields: string[]) => {
-      if (fields.length > 0) rules.push({ action, subject: 'Record', fields, ...(conditions ? { conditions } : {}), reason: meta.id });
-    };
-    if (rows) {
-      rule('read', clear);
-      rule('readMasked', masked);
-    }
-    rule('aggregate', [...clear, COUNT_ROWS]);
-  }
-  return rules;
-}
-
-/** Builds the ability of one subject on one dataset. */
-export function buildDatasetAbility(subject: PolicySubject, dataset: PolicyDataset, grants: readonly PolicyGrant[], now: number): DatasetAbility {
+/** Builds the access of one subject to one dataset. */
+export function buildDatasetAccess(subject: PolicySubject, dataset: PolicyDataset, grants: readonly PolicyGrant[], now: number): DatasetAccess {
   const { drafts, expiresAt } = sourcesFor(subject, dataset, grants, now);
-  const fieldTypes = fieldTypesOf(dataset);
-  const ability = createMongoAbility<PolicyAbility>(rulesOf(drafts), {
-    // One semantics for conditions everywhere: the same evaluator the SQL compiler is tested against.
-    conditionsMatcher: (conditions) => {
-      const cond = fromMongo(conditions, fieldTypes);
-      return (row) => evaluate(cond, row as Record<string, unknown>, fieldTypes);
-    },
-  });
-  return { dataset, ability, sources: new Map(drafts.map((draft) => [draft.meta.id, draft.meta])), fieldTypes, expiresAt };
+  const sources = drafts.map(({ meta, clear, masked, rows }) => ({
+    meta,
+    clear: new Set(clear),
+    masked: new Set(masked),
+    aggregate: new Set([...clear, COUNT_ROWS]),
+    rows,
+  }));
+  return { dataset, sources, fieldTypes: fieldTypesOf(dataset), expiresAt };
 }
 
 // ---- planning one query -----------------------------------------------------------------------
@@ -290,29 +278,23 @@ export interface ReadPlan {
 
 interface Candidate {
   meta: SourceMeta;
-  clear: Set<string>;
-  masked: Set<string>;
+  clear: ReadonlySet<string>;
+  masked: ReadonlySet<string>;
 }
 
-function candidatesOf(access: DatasetAbility, mode: ReadRequest['mode']): Candidate[] {
-  const byId = new Map<string, Candidate>();
-  const take = (action: PolicyAction, into: 'clear' | 'masked') => {
-    for (const rule of access.ability.rulesFor(action, 'Record')) {
-      if (rule.inverted || !rule.fields || !rule.reason) continue;
-      const meta = access.sources.get(rule.reason);
-      if (!meta) continue;
-      const candidate = byId.get(meta.id) ?? { meta, clear: new Set<string>(), masked: new Set<string>() };
-      for (const field of rule.fields) candidate[into].add(field);
-      byId.set(meta.id, candidate);
-    }
-  };
-  if (mode === 'records') {
-    take('read', 'clear');
-    take('readMasked', 'masked');
-  } else {
-    take('aggregate', 'clear');
-  }
-  return [...byId.values()];
+const NO_FIELDS: ReadonlySet<string> = new Set();
+
+/**
+ * The sources that can serve a query of this mode, with the fields each gives in it. Latest
+ * source first and, for records, those giving some field in clear before those giving only
+ * masked ones: the refusal names the fields beyond the first most generous source, so this
+ * order (the one planRead has always used) decides its ties.
+ */
+function candidatesOf(access: DatasetAccess, mode: ReadRequest['mode']): Candidate[] {
+  const latestFirst = [...access.sources].reverse();
+  if (mode === 'aggregate') return latestFirst.map(({ meta, aggregate }) => ({ meta, clear: aggregate, masked: NO_FIELDS }));
+  const readers = latestFirst.filter((source) => source.rows);
+  return [...readers.filter((source) => source.clear.size > 0), ...readers.filter((source) => source.clear.size === 0)];
 }
 
 const orOf = (conds: Cond[]): Cond => simplify({ kind: 'or', items: conds });
@@ -322,7 +304,7 @@ const orOf = (conds: Cond[]): Cond => simplify({ kind: 'or', items: conds });
  * sources cover every field it names, then decides each field's level and the rows admitted.
  * Computed once per query; the SQL builder and the row mapper only follow the plan.
  */
-export function planRead(access: DatasetAbility, request: ReadRequest): ReadPlan {
+export function planRead(access: DatasetAccess, request: ReadRequest): ReadPlan {
   const dataset = access.dataset;
   const select = [...new Set(request.select)];
   const clearNeeded = [...new Set(request.clear)];
@@ -426,7 +408,7 @@ export interface DatasetAccessView {
   grantIds: string[];
 }
 
-export function describeAccess(access: DatasetAbility): DatasetAccessView {
+export function describeAccess(access: DatasetAccess): DatasetAccessView {
   const rows = candidatesOf(access, 'records');
   const aggregate = candidatesOf(access, 'aggregate');
   const aggregateOnly = rows.length === 0 && aggregate.length > 0;
