@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CatalogueService, FieldType, MaskType, OpenType, Sensitivity, SharingType, UpdateCycle, type FieldInput } from '@causeway/catalogue';
+import { CatalogueRegistry, CatalogueVersions, FieldType, MaskType, OpenType, Sensitivity, SharingType, UpdateCycle, type FieldInput } from '@causeway/catalogue';
 import { TypedSchemaRegistry } from '@causeway/exchange';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import pg from 'pg';
@@ -225,8 +225,8 @@ describe('the canary property', () => {
       rows.push(row);
     }
     await loadVersion(gateway, 'DG-CANARY', 'CANARY', rows);
-    const dataset = (await gateway.get(CatalogueService).findByCode('CANARY'))!;
-    tableName = (await gateway.get(CatalogueService).versionFields(dataset.currentVersionId!))!.tableName;
+    const dataset = (await gateway.get(CatalogueRegistry).findByCode('CANARY'))!;
+    tableName = (await gateway.get(CatalogueVersions).versionFields(dataset.currentVersionId!))!.tableName;
 
     for (let index = 0; index < CONSUMERS; index += 1) {
       const code = `DG-C${index}`;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CatalogueService, FieldType, OpenType, Sensitivity, SharingType, UpdateCycle, type RegisterDatasetInput } from '@causeway/catalogue';
+import { CatalogueRegistry, CatalogueVersions, FieldType, OpenType, Sensitivity, SharingType, UpdateCycle, type RegisterDatasetInput } from '@causeway/catalogue';
 import { Role } from '@causeway/core';
 import { IngestService } from '@causeway/ingest';
 import { Readable } from 'node:stream';
@@ -36,8 +36,8 @@ describe('ingest service', () => {
     const csv = '统一社会信用代码,企业名称,注册资本,成立日期,是否存续\n91440101MA5CXXXX1A,广州某某科技有限公司,100.5,2024年1月31日,是\n91440101MA5CXXXX2B,"广州,有限公司",,2024/2/1,否\n';
     const report = await gateway.get(IngestService).ingest(ctx, 'AMR-ENT', Readable.from([Buffer.from(csv)]), { format: 'csv', publish: true });
     expect(report).toMatchObject({ version: 1, rowCount: 2, encoding: 'utf-8', current: true, rowsRejected: 0 });
-    const dataset = (await gateway.get(CatalogueService).findByCode('AMR-ENT'))!;
-    const fields = await gateway.get(CatalogueService).versionFields(dataset.currentVersionId!);
+    const dataset = (await gateway.get(CatalogueRegistry).findByCode('AMR-ENT'))!;
+    const fields = await gateway.get(CatalogueVersions).versionFields(dataset.currentVersionId!);
     const client = new pg.Client({ connectionString: gateway.databaseUrl });
     await client.connect();
     const rows = await client.query(`select * from ${fields!.tableName} order by _row`);
@@ -70,8 +70,8 @@ describe('ingest service: an upload cut off half-way', () => {
       },
     });
     await expect(gateway.get(IngestService).ingest(ctx, 'AMR-ENT', source, { format: 'csv' })).rejects.toMatchObject({ extensions: { reason: 'UPLOAD_INTERRUPTED' } });
-    const dataset = (await gateway.get(CatalogueService).findByCode('AMR-ENT'))!;
-    expect(await gateway.get(CatalogueService).versions(dataset.id, null)).toEqual([]);
+    const dataset = (await gateway.get(CatalogueRegistry).findByCode('AMR-ENT'))!;
+    expect(await gateway.get(CatalogueVersions).versions(dataset.id, null)).toEqual([]);
     // The dataset is not left locked: the next upload goes through.
     const report = await gateway.get(IngestService).ingest(ctx, 'AMR-ENT', Readable.from([Buffer.from('creditCode,entName,regCapital,estDate,active\nA1,甲,,,\n')]), { format: 'csv' });
     expect(report.version).toBe(1);
@@ -140,7 +140,7 @@ describe('retention: dropVersion', () => {
   afterAll(() => gateway.close());
 
   const tableExists = async (version: number) => {
-    const dataset = (await gateway.get(CatalogueService).findByCode('AMR-ENT'))!;
+    const dataset = (await gateway.get(CatalogueRegistry).findByCode('AMR-ENT'))!;
     const client = new pg.Client({ connectionString: gateway.databaseUrl });
     await client.connect();
     const found = await client.query('select to_regclass($1) as t', [`causeway_data.d_${dataset.id.replace(/-/g, '')}_v${version}`]);
