@@ -41,9 +41,9 @@ export class CatalogueStore {
     return (await tx.getRepository(DatasetEntity).createQueryBuilder('d').setLock('pessimistic_write').where('d.id = :id', { id }).getOne())!;
   }
 
-  async require(code: string, manager: EntityManager = this.db.manager): Promise<DatasetDto> {
-    const row = await manager.getRepository(DatasetEntity).findOne({ where: { code } });
-    return (await this.toDtos([row!], manager))[0]!;
+  async require(code: string): Promise<DatasetDto> {
+    const row = await this.db.getRepository(DatasetEntity).findOne({ where: { code } });
+    return (await this.toDtos([row!]))[0]!;
   }
 
   /**

@@ -141,8 +141,8 @@ export class CatalogueVersions {
   }
 
   /** The structural fields of a version (the columns of its table). */
-  async versionFields(versionId: string, manager: EntityManager = this.store.db.manager): Promise<{ tableName: string; version: number; fields: VersionFieldSnapshot[] } | null> {
-    const row = await manager.getRepository(DatasetVersionEntity).findOne({ where: { id: versionId } });
+  async versionFields(versionId: string): Promise<{ tableName: string; version: number; fields: VersionFieldSnapshot[] } | null> {
+    const row = await this.store.db.getRepository(DatasetVersionEntity).findOne({ where: { id: versionId } });
     return row && !row.droppedAt ? { tableName: row.tableName, version: row.version, fields: row.fields } : null;
   }
 
