@@ -6,13 +6,11 @@
 //
 // Uses DATABASE_URL when set (a fresh database is created on that server), else an embedded
 // PostgreSQL in a temporary folder. Exits 1 when the live heap grew by more than 64 MB.
-import { getDataSourceToken } from '@nestjs/typeorm';
 import http from 'node:http';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import pg from 'pg';
 import { createGunzip } from 'node:zlib';
-import { benchContext, openBenchDatabase } from './support.mjs';
+import { benchContext, loadGeneratedVersion, openBenchDatabase } from './support.mjs';
 
 const rows = Number(process.argv[2] ?? 1_000_000);
 const format = process.argv[3] === 'json' ? 'json' : 'csv';
@@ -27,7 +25,7 @@ const bench = await openBenchDatabase('portal', { fast: true });
 Object.assign(process.env, { NODE_ENV: 'test', PORTAL_RATE_LIMIT: '0' });
 
 const { createGateway } = await import('../dist/apps/gateway/src/bootstrap.js');
-const { CatalogueService, FieldType, OpenType, Sensitivity, SharingType, UpdateCycle } = await import('../dist/libs/catalogue/src/index.js');
+const { CatalogueRegistry, FieldType, OpenType, Sensitivity, SharingType, UpdateCycle } = await import('../dist/libs/catalogue/src/index.js');
 const { DepartmentsService } = await import('../dist/libs/identity/src/index.js');
 const { Role } = await import('../dist/libs/core/src/index.js');
 
@@ -39,8 +37,7 @@ const port = app.getHttpServer().address().port;
 try {
   const department = await app.get(DepartmentsService, { strict: false }).create(null, { code: 'DG-BENCH', name: '基准测试局', divisionCode: '440100' });
   const ctx = benchContext(department, [Role.STEWARD]);
-  const catalogue = app.get(CatalogueService, { strict: false });
-  await catalogue.register(ctx, {
+  await app.get(CatalogueRegistry, { strict: false }).register(ctx, {
     code: 'BENCH-OPEN',
     title: '基准开放数据',
     summary: '下载基准',
@@ -56,23 +53,13 @@ try {
     ],
   });
   const loadStarted = Date.now();
-  const db = app.get(getDataSourceToken(), { strict: false });
-  const version = await db.transaction(async (tx) => {
-    const begun = await catalogue.beginVersion(tx, ctx, 'BENCH-OPEN');
-    const [schema, table] = begun.tableName.split('.');
-    const qualified = `${pg.escapeIdentifier(schema)}.${pg.escapeIdentifier(table)}`;
-    await tx.query(`create table ${qualified} (_row bigint primary key, "itemNo" text not null, "amount" numeric, "day" date, "note" text)`);
+  await loadGeneratedVersion(app, ctx, 'BENCH-OPEN', async (tx, table) => {
     await tx.query(
-      `insert into ${qualified} select n, 'ITEM-' || lpad(n::text, 9, '0'), (n % 100000) / 100.0, date '2020-01-01' + (n % 1500), '广州市天河区第' || n || '号 ' || md5(n::text) from generate_series(1, $1) as n`,
+      `insert into ${table} select n, 'ITEM-' || lpad(n::text, 9, '0'), (n % 100000) / 100.0, date '2020-01-01' + (n % 1500), '广州市天河区第' || n || '号 ' || md5(n::text) from generate_series(1, $1) as n`,
       [rows],
     );
-    await catalogue.recordVersion(tx, ctx, begun.dataset, {
-      version: begun.version, tableName: begun.tableName, rowCount: rows, checksum: `bench-${rows}`, sourceName: 'generate_series', encoding: null, format: 'generated',
-      fields: begun.dataset.fields.map(({ name, title, type, nullable, isKey }) => ({ name, title, type, nullable, isKey })),
-    });
-    return begun.version;
+    return { rowCount: rows, checksum: `bench-${rows}`, sourceName: 'generate_series', format: 'generated' };
   });
-  await catalogue.publishVersion(ctx, 'BENCH-OPEN', version);
   console.log(`loaded ${rows.toLocaleString()} rows in ${((Date.now() - loadStarted) / 1000).toFixed(1)} s`);
 
   gc();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CatalogueService, FieldType, MaskType, OpenType, Sensitivity, SharingType, UpdateCycle, type FieldInput } from '@causeway/catalogue';
+import { CatalogueRegistry, CatalogueVersions, FieldType, MaskType, OpenType, quoteVersionTable, Sensitivity, SharingType, UpdateCycle, type FieldInput } from '@causeway/catalogue';
 import { TypedSchemaRegistry } from '@causeway/exchange';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import pg from 'pg';
@@ -225,8 +225,8 @@ describe('the canary property', () => {
       rows.push(row);
     }
     await loadVersion(gateway, 'DG-CANARY', 'CANARY', rows);
-    const dataset = (await gateway.get(CatalogueService).findByCode('CANARY'))!;
-    tableName = (await gateway.get(CatalogueService).versionFields(dataset.currentVersionId!))!.tableName;
+    const dataset = (await gateway.get(CatalogueRegistry).findByCode('CANARY'))!;
+    tableName = (await gateway.get(CatalogueVersions).versionFields(dataset.currentVersionId!))!.tableName;
 
     for (let index = 0; index < CONSUMERS; index += 1) {
       const code = `DG-C${index}`;
@@ -278,7 +278,7 @@ describe('the canary property', () => {
       for (const { row, field } of cells) {
         const value = field === 'email' ? `${canary(FieldType.STRING, pick)}@x.test` : canary(TYPES.get(field)!, pick);
         rows[row]![field] = value;
-        await db.query(`update ${tableName.split('.').map((part) => pg.escapeIdentifier(part)).join('.')} set ${pg.escapeIdentifier(field)} = $1 where _row = $2`, [value, row + 1]);
+        await db.query(`update ${quoteVersionTable(tableName)} set ${pg.escapeIdentifier(field)} = $1 where _row = $2`, [value, row + 1]);
       }
       const after = await Promise.all(queries.map((query) => send(caller.key, query).then((answer) => JSON.stringify(answer))));
       expect({ caller: caller.code, changed: cells.length, answers: after }).toEqual({ caller: caller.code, changed: cells.length, answers: before });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CatalogueService, SharingType } from '@causeway/catalogue';
+import { CatalogueRegistry, SharingType } from '@causeway/catalogue';
 import { TypedSchemaRegistry } from '@causeway/exchange';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -234,7 +234,7 @@ describe('exchange leak hunting', () => {
 
   describe('retired datasets', () => {
     it('serve nothing through records, aggregate or the typed field, to anyone', async () => {
-      await gateway.get(CatalogueService).retire(await gateway.steward('DG-PSB'), 'PSB-LEAK', 'test');
+      await gateway.get(CatalogueRegistry).retire(await gateway.steward('DG-PSB'), 'PSB-LEAK', 'test');
       await gateway.get(TypedSchemaRegistry).settled();
       for (const credential of [provider, tax]) {
         expect(refusal(await gateway.gql(`{ records(dataset: "PSB-LEAK", fields: ["age"]) { nodes } }`, {}, credential)).code).toBe('NOT_FOUND');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CatalogueService, FieldType, OpenType, Sensitivity, SharingType, UpdateCycle } from '@causeway/catalogue';
+import { CatalogueRegistry, FieldType, OpenType, Sensitivity, SharingType, UpdateCycle } from '@causeway/catalogue';
 import { CausewayConfig, Role } from '@causeway/core';
 import { chinaDate, lastSettledDay, STATS_COLUMNS, STATS_DATASET, StatisticsService } from '@causeway/statistics';
 import { execFile } from 'node:child_process';
@@ -120,7 +120,7 @@ describe('published exchange statistics (PLATFORM-EXCHANGE-STATS)', () => {
       for (let i = 0; i < 7; i += 1) expect((await gateway.http('GET', '/open/datasets/AMR-OPEN-ENT.csv')).status).toBe(200);
       const report = await statistics.refresh({ through: TODAY() });
       expect(report).toMatchObject({ skipped: null, threshold: 7 });
-      const dataset = (await gateway.get(CatalogueService).findByCode(STATS_DATASET))!;
+      const dataset = (await gateway.get(CatalogueRegistry).findByCode(STATS_DATASET))!;
       expect(dataset.summary).toContain('少于 7 次');
       const body = (await gateway.http('GET', `/open/datasets/${STATS_DATASET}.csv`)).body;
       expect(body).not.toContain('DG-TAX');

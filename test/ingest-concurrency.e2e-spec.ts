@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CatalogueService, FieldType, OpenType, Sensitivity, SharingType, UpdateCycle, type RegisterDatasetInput } from '@causeway/catalogue';
+import { CatalogueRegistry, CatalogueVersions, FieldType, OpenType, Sensitivity, SharingType, UpdateCycle, type RegisterDatasetInput } from '@causeway/catalogue';
 import { Role } from '@causeway/core';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -67,8 +67,8 @@ describe('ingest: concurrent uploads', () => {
     }
     const loaded = answers.filter((answer) => answer.status === 201).length;
     expect(loaded).toBeGreaterThan(0);
-    const found = (await gateway.get(CatalogueService).findByCode('UP-MANY'))!;
-    expect(await gateway.get(CatalogueService).versions(found.id, null)).toHaveLength(loaded);
+    const found = (await gateway.get(CatalogueRegistry).findByCode('UP-MANY'))!;
+    expect(await gateway.get(CatalogueVersions).versions(found.id, null)).toHaveLength(loaded);
   }, 180_000);
 });
 
@@ -113,7 +113,8 @@ describe('ingest: a body that stops arriving', () => {
       body: csvOf(1),
     });
     expect(first.status).toBe(201);
-    const catalogue = gateway.get(CatalogueService);
+    const catalogue = gateway.get(CatalogueRegistry);
+    const versions = gateway.get(CatalogueVersions);
     const before = (await catalogue.findByCode('UP-STALL'))!;
 
     // Mid-file, and before a single byte of the body.
@@ -123,7 +124,7 @@ describe('ingest: a body that stops arriving', () => {
       expect(JSON.parse(stalled.body)).toMatchObject({ error: { code: 'BAD_USER_INPUT', reason: 'UPLOAD_STALLED' } });
       const after = (await catalogue.findByCode('UP-STALL'))!;
       expect(after.currentVersionId).toBe(before.currentVersionId);
-      expect(await catalogue.versions(after.id, null)).toHaveLength(1);
+      expect(await versions.versions(after.id, null)).toHaveLength(1);
     }
 
     // No transaction is left open on the main pool.

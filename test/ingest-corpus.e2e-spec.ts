@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CatalogueService, FieldType, OpenType, Sensitivity, SharingType, UpdateCycle, type RegisterDatasetInput } from '@causeway/catalogue';
+import { CatalogueRegistry, CatalogueVersions, FieldType, OpenType, Sensitivity, SharingType, UpdateCycle, type RegisterDatasetInput } from '@causeway/catalogue';
 import { Role } from '@causeway/core';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -59,15 +59,15 @@ describe('ingest: uploading files through POST /api/v1/datasets/:code/versions',
   const upload = async (body: Buffer | string, contentType: string, query = '', credential = steward, headers: Record<string, string> = {}): Promise<HttpResponse> =>
     gateway.http('POST', `${ROUTE}${query}`, { headers: { authorization: `Bearer ${credential}`, 'content-type': contentType, ...headers }, body });
   const state = async () => {
-    const dataset = (await gateway.get(CatalogueService).findByCode('FIX-ENT'))!;
-    const versions = await gateway.get(CatalogueService).versions(dataset.id, dataset.currentVersionId);
+    const dataset = (await gateway.get(CatalogueRegistry).findByCode('FIX-ENT'))!;
+    const versions = await gateway.get(CatalogueVersions).versions(dataset.id, dataset.currentVersionId);
     const tables = await db.query(`select count(*)::int as n from pg_tables where schemaname = 'causeway_data' and tablename like $1`, [`d_${dataset.id.replace(/-/g, '')}_%`]);
     return { current: dataset.currentVersionId, versions: versions.length, tables: tables.rows[0].n as number };
   };
   const rows = async (version: number) => {
-    const dataset = (await gateway.get(CatalogueService).findByCode('FIX-ENT'))!;
-    const found = (await gateway.get(CatalogueService).versions(dataset.id, null)).find((candidate) => candidate.version === version)!;
-    const table = (await gateway.get(CatalogueService).versionFields(found.id))!.tableName;
+    const dataset = (await gateway.get(CatalogueRegistry).findByCode('FIX-ENT'))!;
+    const found = (await gateway.get(CatalogueVersions).versions(dataset.id, null)).find((candidate) => candidate.version === version)!;
+    const table = (await gateway.get(CatalogueVersions).versionFields(found.id))!.tableName;
     return (await db.query(`select *, "estDate"::text as "estDate", "updatedAt"::text as "updatedAt" from ${table} order by _row`)).rows as Record<string, unknown>[];
   };
 

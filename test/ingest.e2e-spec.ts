@@ -1,9 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CatalogueService, FieldType, OpenType, Sensitivity, SharingType, UpdateCycle, type RegisterDatasetInput } from '@causeway/catalogue';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { CatalogueRegistry, CatalogueVersions, FieldType, OpenType, Sensitivity, SharingType, UpdateCycle, type RegisterDatasetInput } from '@causeway/catalogue';
 import { Role } from '@causeway/core';
 import { IngestService } from '@causeway/ingest';
 import { Readable } from 'node:stream';
 import pg from 'pg';
+// The catalogue's internal store, reached by path: the test counts how often an upload checks the steward and locks the dataset.
+import { CatalogueStore } from '../libs/catalogue/src/catalogue-store.js';
 import { TestGateway } from './support/gateway.js';
 
 const ENTERPRISES: RegisterDatasetInput = {
@@ -36,8 +38,8 @@ describe('ingest service', () => {
     const csv = '统一社会信用代码,企业名称,注册资本,成立日期,是否存续\n91440101MA5CXXXX1A,广州某某科技有限公司,100.5,2024年1月31日,是\n91440101MA5CXXXX2B,"广州,有限公司",,2024/2/1,否\n';
     const report = await gateway.get(IngestService).ingest(ctx, 'AMR-ENT', Readable.from([Buffer.from(csv)]), { format: 'csv', publish: true });
     expect(report).toMatchObject({ version: 1, rowCount: 2, encoding: 'utf-8', current: true, rowsRejected: 0 });
-    const dataset = (await gateway.get(CatalogueService).findByCode('AMR-ENT'))!;
-    const fields = await gateway.get(CatalogueService).versionFields(dataset.currentVersionId!);
+    const dataset = (await gateway.get(CatalogueRegistry).findByCode('AMR-ENT'))!;
+    const fields = await gateway.get(CatalogueVersions).versionFields(dataset.currentVersionId!);
     const client = new pg.Client({ connectionString: gateway.databaseUrl });
     await client.connect();
     const rows = await client.query(`select * from ${fields!.tableName} order by _row`);
@@ -46,6 +48,75 @@ describe('ingest service', () => {
       { _row: '1', creditCode: '91440101MA5CXXXX1A', entName: '广州某某科技有限公司', regCapital: '100.5', estDate: expect.anything(), active: true },
       { _row: '2', creditCode: '91440101MA5CXXXX2B', entName: '广州,有限公司', regCapital: null, estDate: expect.anything(), active: false },
     ]);
+  });
+});
+
+describe('ingest service: an upload goes into the catalogue twice', () => {
+  let gateway: TestGateway;
+  beforeAll(async () => {
+    gateway = await TestGateway.start();
+    await gateway.dataset('DG-AMR', ENTERPRISES);
+  });
+  afterAll(() => gateway.close());
+
+  const CSV = 'creditCode,entName,regCapital,estDate,active\nA1,甲,,,\nA2,乙,,,\n';
+
+  /** Runs one upload, counting its trips into the catalogue (every call reaches the real database). */
+  async function counted(publish: boolean, csv = CSV) {
+    const store = gateway.get(CatalogueStore);
+    const versions = gateway.get(CatalogueVersions);
+    const spies = {
+      stewardChecks: jest.spyOn(store, 'editable'),
+      locks: jest.spyOn(store, 'lockEditable'),
+      opens: jest.spyOn(versions, 'open'),
+      records: jest.spyOn(versions, 'record'),
+      publishes: jest.spyOn(versions, 'publishVersion'),
+    };
+    try {
+      const report = await gateway.get(IngestService).ingest(await gateway.steward('DG-AMR'), 'AMR-ENT', Readable.from([Buffer.from(csv)]), { format: 'csv', publish });
+      const calls = Object.fromEntries(Object.entries(spies).map(([name, spy]) => [name, spy.mock.calls.length]));
+      return { report, calls };
+    } finally {
+      for (const spy of Object.values(spies)) spy.mockRestore();
+    }
+  }
+
+  const once = { stewardChecks: 1, locks: 1, opens: 1, records: 1, publishes: 0 };
+
+  it('opens the version and records it: one steward check, one lock of the dataset row, the publish included', async () => {
+    const first = await counted(false);
+    expect(first.report).toMatchObject({ version: 1, duplicate: false, current: false, rowCount: 2 });
+    expect(first.calls).toEqual(once);
+
+    // The same content again, now to publish: the live version is the answer, made current in the same trip.
+    const again = await counted(true);
+    expect(again.report).toMatchObject({ version: 1, versionId: first.report.versionId, duplicate: true, current: true, rowCount: 2 });
+    expect(again.calls).toEqual(once);
+
+    const dataset = (await gateway.get(CatalogueRegistry).findByCode('AMR-ENT'))!;
+    expect(dataset.currentVersionId).toBe(first.report.versionId);
+    expect((await gateway.get(CatalogueVersions).versions(dataset.id, dataset.currentVersionId)).map((version) => [version.version, version.current])).toEqual([[1, true]]);
+    // The duplicate's own table is gone with it.
+    const client = new pg.Client({ connectionString: gateway.databaseUrl });
+    await client.connect();
+    try {
+      const tables = await client.query<{ name: string }>(`select tablename as name from pg_tables where schemaname = 'causeway_data' and tablename like $1 order by 1`, [
+        `d_${dataset.id.replace(/-/g, '')}_%`,
+      ]);
+      expect(tables.rows.map((row) => row.name)).toEqual([`d_${dataset.id.replace(/-/g, '')}_v1`]);
+    } finally {
+      await client.end();
+    }
+    const history = await gateway.get(CatalogueRegistry).history(dataset.id);
+    expect(history.map((change) => change.action).reverse()).toEqual(['REGISTERED', 'VERSION_LOADED', 'VERSION_PUBLISHED']);
+  });
+
+  it('a new version published on upload is current at once, in the same two trips', async () => {
+    const next = await counted(true, `${CSV}A3,丙,,,\n`);
+    expect(next.calls).toEqual(once);
+    expect(next.report).toMatchObject({ version: 2, duplicate: false, current: true, rowCount: 3 });
+    const dataset = (await gateway.get(CatalogueRegistry).findByCode('AMR-ENT'))!;
+    expect(dataset.currentVersionId).toBe(next.report.versionId);
   });
 });
 
@@ -70,8 +141,8 @@ describe('ingest service: an upload cut off half-way', () => {
       },
     });
     await expect(gateway.get(IngestService).ingest(ctx, 'AMR-ENT', source, { format: 'csv' })).rejects.toMatchObject({ extensions: { reason: 'UPLOAD_INTERRUPTED' } });
-    const dataset = (await gateway.get(CatalogueService).findByCode('AMR-ENT'))!;
-    expect(await gateway.get(CatalogueService).versions(dataset.id, null)).toEqual([]);
+    const dataset = (await gateway.get(CatalogueRegistry).findByCode('AMR-ENT'))!;
+    expect(await gateway.get(CatalogueVersions).versions(dataset.id, null)).toEqual([]);
     // The dataset is not left locked: the next upload goes through.
     const report = await gateway.get(IngestService).ingest(ctx, 'AMR-ENT', Readable.from([Buffer.from('creditCode,entName,regCapital,estDate,active\nA1,甲,,,\n')]), { format: 'csv' });
     expect(report.version).toBe(1);
@@ -140,7 +211,7 @@ describe('retention: dropVersion', () => {
   afterAll(() => gateway.close());
 
   const tableExists = async (version: number) => {
-    const dataset = (await gateway.get(CatalogueService).findByCode('AMR-ENT'))!;
+    const dataset = (await gateway.get(CatalogueRegistry).findByCode('AMR-ENT'))!;
     const client = new pg.Client({ connectionString: gateway.databaseUrl });
     await client.connect();
     const found = await client.query('select to_regclass($1) as t', [`causeway_data.d_${dataset.id.replace(/-/g, '')}_v${version}`]);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { CalendarService, DisputedRecords } from '@causeway/access';
-import { CatalogueService, FieldType, OpenType, Sensitivity, SharingType, UpdateCycle, type RegisterDatasetInput } from '@causeway/catalogue';
+import { CatalogueRegistry, CatalogueVersions, FieldType, OpenType, Sensitivity, SharingType, UpdateCycle, type RegisterDatasetInput } from '@causeway/catalogue';
 import { Role } from '@causeway/core';
 import { TypedSchemaRegistry } from '@causeway/exchange';
 import { getDataSourceToken } from '@nestjs/typeorm';
@@ -312,12 +312,12 @@ describe('objections and corrections (校核纠错/异议处理)', () => {
     const corrected = PEOPLE.map((person) => (person.idCard === WANG ? { ...person, name: '王武' } : person));
     await loadVersion(gateway, 'DG-PSB', 'PSB-OBJ', corrected, { publish: false });
     expect(await disputedOf(taxSystem)).toEqual([WANG]);
-    await gateway.get(CatalogueService).publishVersion(await gateway.steward('DG-PSB'), 'PSB-OBJ', 2);
+    await gateway.get(CatalogueVersions).publishVersion(await gateway.steward('DG-PSB'), 'PSB-OBJ', 2);
     expect(await disputedOf(taxSystem)).toEqual([]);
     expect(await disputedOf(hrssSystem)).toEqual([]);
 
     // The state follows the publication (run here once more: resolving is idempotent).
-    const dataset = (await gateway.get(CatalogueService).findByCode('PSB-OBJ'))!;
+    const dataset = (await gateway.get(CatalogueRegistry).findByCode('PSB-OBJ'))!;
     await gateway.get(DisputedRecords).resolveCorrections(dataset.id);
     const resolved = (await objection(id, taxSystem)).data!.objection;
     expect(resolved).toMatchObject({ status: 'CORRECTED', disputing: false, correctedInVersion: 2 });

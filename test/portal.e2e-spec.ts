@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CatalogueService } from '@causeway/catalogue';
+import { CatalogueRegistry } from '@causeway/catalogue';
 import pg from 'pg';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -64,7 +64,7 @@ describe('open-data portal', () => {
     const response = await gateway.http('POST', `/api/action/${action}`, { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     return { ...response, envelope: response.json<CkanEnvelope<T>>() };
   };
-  const versionOf = async (code: string) => (await gateway.get(CatalogueService).findByCode(code))!.currentVersionId!;
+  const versionOf = async (code: string) => (await gateway.get(CatalogueRegistry).findByCode(code))!.currentVersionId!;
   const auditRows = async (action: string) => {
     const db = new pg.Client({ connectionString: gateway.databaseUrl });
     await db.connect();
@@ -95,7 +95,7 @@ describe('open-data portal', () => {
     await gateway.dataset('DG-AMR', simpleOpen(SECRET.draftCode, '草稿数据集'));
     await gateway.dataset('DG-AMR', simpleOpen(SECRET.retiredCode, '已废止数据集'));
     await publishRows(gateway, 'DG-AMR', SECRET.retiredCode, csvOf(['itemNo', 'value'], [['1', 'retired']]));
-    await gateway.get(CatalogueService).retire(await gateway.steward('DG-AMR'), SECRET.retiredCode, 'test');
+    await gateway.get(CatalogueRegistry).retire(await gateway.steward('DG-AMR'), SECRET.retiredCode, 'test');
     await gateway.dataset('DG-HEALTH', simpleOpen('HEALTH-OPEN', '医疗机构开放数据'));
     await publishRows(gateway, 'DG-HEALTH', 'HEALTH-OPEN', csvOf(['itemNo', 'value'], [['H1', '医院']]));
     openVersionId = await versionOf(OPEN_CODE);
@@ -262,7 +262,7 @@ describe('open-data portal', () => {
     it('shows a package by name, code or id, with its publisher as organization and its version as a datastore resource', async () => {
       const byName = await ckan<Record<string, unknown> & { resources: Record<string, unknown>[]; organization: Record<string, unknown> }>('package_show', `id=${OPEN_CODE.toLowerCase()}`);
       const byCode = await ckan('package_show', `id=${OPEN_CODE}`);
-      const dataset = (await gateway.get(CatalogueService).findByCode(OPEN_CODE))!;
+      const dataset = (await gateway.get(CatalogueRegistry).findByCode(OPEN_CODE))!;
       const byId = await ckan('package_show', `id=${dataset.id}`);
       expect(byCode.envelope.result).toEqual(byName.envelope.result);
       expect(byId.envelope.result).toEqual(byName.envelope.result);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CatalogueService } from '@causeway/catalogue';
+import { CatalogueRegistry } from '@causeway/catalogue';
 import { TypedSchemaRegistry } from '@causeway/exchange';
 import { PEOPLE, peopleRegister } from './support/exchange-fixtures.js';
 import { TestGateway } from './support/gateway.js';
@@ -93,7 +93,7 @@ describe('typed dataset fields', () => {
   });
 
   it('disappears on retire, and a query still naming it is refused', async () => {
-    await gateway.get(CatalogueService).retire(await gateway.steward('DG-PSB'), 'PSB-PEOPLE-2', 'replaced');
+    await gateway.get(CatalogueRegistry).retire(await gateway.steward('DG-PSB'), 'PSB-PEOPLE-2', 'replaced');
     await settle();
     const gone = await gateway.gql(`{ peopleTwo { totalCount } }`, {}, provider);
     expect(gone.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');

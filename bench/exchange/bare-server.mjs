@@ -4,7 +4,8 @@ import http from 'node:http';
 import pg from 'pg';
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
-const table = process.env.TABLE.split('.').map((part) => pg.escapeIdentifier(part)).join('.');
+// The version table, quoted by the catalogue's quoteVersionTable (bench/support.mjs).
+const table = process.env.TABLE;
 const columns = ['regNo', 'entName', 'legalRep', 'legalRepIdCard', 'phone', 'district', 'industry', 'capital', 'employees', 'foundedOn', 'status', 'updatedAt'].map((name) => pg.escapeIdentifier(name)).join(', ');
 const LOOKUP = `select ${columns} from ${table} where "regNo" = $1 order by _row limit 1`;
 const PAGE = `select ${columns} from ${table} where "status" = $1 order by _row limit 100`;

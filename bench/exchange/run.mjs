@@ -28,14 +28,14 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 // --fast: no fsync (as the tests run it), to tell commit latency from CPU cost.
 const bench = await openBenchDatabase('exchange', { fast: process.argv.includes('--fast') });
-const { names: NAMES, providerKey, consumerKey, tableName, qualifiedTable } = await loadEnterprises(ROWS);
+const { names: NAMES, providerKey, consumerKey, qualifiedTable } = await loadEnterprises(ROWS);
 
 // ---- the three servers, each in its own process ----------------------------------------------------
 
 const PORTS = { gateway: 3901, bare: 3902, postgraphile: 3903 };
 const ready = /ready|http:\/\/localhost/i;
 await bench.start('gateway', 'dist/apps/gateway/src/main.js', { env: { ...bench.gatewayEnv, PORT: String(PORTS.gateway), HOST: '127.0.0.1', NODE_OPTIONS: process.env.GATEWAY_NODE_OPTIONS ?? '' }, ready });
-await bench.start('bare', path.join(here, 'bare-server.mjs'), { env: { DATABASE_URL: bench.url, PORT: String(PORTS.bare), TABLE: tableName }, ready });
+await bench.start('bare', path.join(here, 'bare-server.mjs'), { env: { DATABASE_URL: bench.url, PORT: String(PORTS.bare), TABLE: qualifiedTable }, ready });
 await bench.start('postgraphile', path.join(here, 'postgraphile-server.mjs'), { env: { DATABASE_URL: bench.url, PORT: String(PORTS.postgraphile) }, ready });
 
 // ---- scenarios -------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import { execFile } from 'node:child_process';
 import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { benchContext, openBenchDatabase, root } from '../../bench/support.mjs';
+import { benchContext, loadGeneratedVersion, openBenchDatabase, root } from '../../bench/support.mjs';
 
 const argument = (name, fallback) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -46,10 +46,9 @@ async function cleanup() {
 try {
   // ---- a provider, a consumer, an unconditional dataset with rows ----------------------------
   const { createGateway } = await import('../../dist/apps/gateway/src/bootstrap.js');
-  const { CatalogueService, FieldType, OpenType, Sensitivity, SharingType, UpdateCycle } = await import('../../dist/libs/catalogue/src/index.js');
+  const { CatalogueRegistry, FieldType, OpenType, Sensitivity, SharingType, UpdateCycle } = await import('../../dist/libs/catalogue/src/index.js');
   const { DepartmentsService, SystemClientsService } = await import('../../dist/libs/identity/src/index.js');
   const { Role } = await import('../../dist/libs/core/src/index.js');
-  const { getDataSourceToken } = await import('@nestjs/typeorm');
   let consumerKey;
   {
     const app = await createGateway({ logger: false });
@@ -59,8 +58,7 @@ try {
     await departments.create(null, { code: 'DG-TAX', name: '税务局', divisionCode: '440100' });
     consumerKey = (await app.get(SystemClientsService, { strict: false }).create(null, { department: 'DG-TAX', name: 'tax-system', roles: [Role.CONSUMER] })).key;
     const steward = benchContext(provider, [Role.STEWARD]);
-    const catalogue = app.get(CatalogueService, { strict: false });
-    await catalogue.register(steward, {
+    await app.get(CatalogueRegistry, { strict: false }).register(steward, {
       code: 'AMR-ENT',
       apiName: 'enterprises',
       title: '企业登记信息',
@@ -76,29 +74,10 @@ try {
         { name: 'capital', title: '注册资本', type: FieldType.DECIMAL, sensitivity: Sensitivity.INTERNAL },
       ],
     });
-    const db = app.get(getDataSourceToken(), { strict: false });
-    const version = await db.transaction(async (tx) => {
-      const begun = await catalogue.beginVersion(tx, steward, 'AMR-ENT');
-      const table = begun.tableName.split('.').map((part) => pg.escapeIdentifier(part)).join('.');
-      await tx.query(`create table ${table} (_row bigint primary key, "regNo" text not null unique, "entName" text, capital numeric)`);
+    await loadGeneratedVersion(app, steward, 'AMR-ENT', async (tx, table) => {
       await tx.query(`insert into ${table} select i, 'R' || lpad(i::text, 8, '0'), '企业' || i, i * 10.5 from generate_series(1, 2000) as i`);
-      await catalogue.recordVersion(tx, steward, begun.dataset, {
-        version: begun.version,
-        tableName: begun.tableName,
-        rowCount: 2000,
-        checksum: 'crash',
-        sourceName: 'generate_series',
-        encoding: null,
-        format: 'sql',
-        fields: [
-          { name: 'regNo', title: '注册号', type: 'STRING', nullable: false, isKey: true },
-          { name: 'entName', title: '企业名称', type: 'STRING', nullable: true, isKey: false },
-          { name: 'capital', title: '注册资本', type: 'DECIMAL', nullable: true, isKey: false },
-        ],
-      });
-      return begun.version;
+      return { rowCount: 2000, checksum: 'crash', sourceName: 'generate_series', format: 'sql' };
     });
-    await catalogue.publishVersion(steward, 'AMR-ENT', version);
     await app.close();
   }
 

@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { CatalogueService, type RegisterDatasetInput } from '@causeway/catalogue';
+import { CatalogueRegistry, type RegisterDatasetInput } from '@causeway/catalogue';
 import { Role, type RequestContext } from '@causeway/core';
 import { DepartmentsService, SystemClientsService, UsersService } from '@causeway/identity';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -134,6 +134,6 @@ export class TestGateway {
   }
 
   async dataset(provider: string, input: RegisterDatasetInput): Promise<void> {
-    await this.get(CatalogueService).register(await this.steward(provider), input);
+    await this.get(CatalogueRegistry).register(await this.steward(provider), input);
   }
 }

@@ -1,10 +1,8 @@
-import { CatalogueService, FieldType, MaskType, OpenType, Sensitivity, SharingType, UpdateCycle, type RegisterDatasetInput } from '@causeway/catalogue';
+import { FieldType, MaskType, OpenType, Sensitivity, SharingType, UpdateCycle, type RegisterDatasetInput } from '@causeway/catalogue';
 import { IngestService, type IngestReport } from '@causeway/ingest';
-import { getDataSourceToken } from '@nestjs/typeorm';
 import { Readable } from 'node:stream';
-import pg from 'pg';
-import type { DataSource } from 'typeorm';
 import type { TestGateway } from './gateway.js';
+import { loadVersionWith } from './versions.js';
 
 /** A CSV text with a header row, quoting as RFC 4180 wants. */
 export function csvOf(header: readonly string[], rows: readonly (readonly (string | number | boolean | null)[])[]): string {
@@ -147,26 +145,8 @@ export function simpleOpen(code: string, title: string): RegisterDatasetInput {
  * fields of `simpleOpen` (itemNo, value).
  */
 export async function publishGeneratedRows(gateway: TestGateway, provider: string, code: string, rows: number): Promise<void> {
-  const ctx = await gateway.steward(provider);
-  const catalogue = gateway.get(CatalogueService);
-  const db = gateway.app.get<DataSource>(getDataSourceToken() as string);
-  const version = await db.transaction(async (tx) => {
-    const begun = await catalogue.beginVersion(tx, ctx, code);
-    const [schema, table] = begun.tableName.split('.') as [string, string];
-    const qualified = `${pg.escapeIdentifier(schema)}.${pg.escapeIdentifier(table)}`;
-    await tx.query(`create table ${qualified} (_row bigint primary key, "itemNo" text not null, "value" text)`);
-    await tx.query(`insert into ${qualified} select n, 'ITEM-' || lpad(n::text, 8, '0'), '广州市天河区第' || n || '号，备注：' || md5(n::text) from generate_series(1, $1) as n`, [rows]);
-    await catalogue.recordVersion(tx, ctx, begun.dataset, {
-      version: begun.version,
-      tableName: begun.tableName,
-      rowCount: rows,
-      checksum: `generated-${rows}-${Date.now()}`,
-      sourceName: 'generate_series',
-      encoding: null,
-      format: 'generated',
-      fields: begun.dataset.fields.map(({ name, title, type, nullable, isKey }) => ({ name, title, type, nullable, isKey })),
-    });
-    return begun.version;
+  await loadVersionWith(gateway, provider, code, async (tx, table) => {
+    await tx.query(`insert into ${table} select n, 'ITEM-' || lpad(n::text, 8, '0'), '广州市天河区第' || n || '号，备注：' || md5(n::text) from generate_series(1, $1) as n`, [rows]);
+    return { rowCount: rows, checksum: `generated-${rows}-${Date.now()}`, sourceName: 'generate_series', format: 'generated' };
   });
-  await catalogue.publishVersion(ctx, code, version);
 }

@@ -1,5 +1,5 @@
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { CatalogueService, DatasetDto } from '@causeway/catalogue';
+import { CatalogueRegistry, DatasetDto } from '@causeway/catalogue';
 import { Authenticated, Ctx, DEFAULT_PAGE_SIZE, Role, Roles, type RequestContext } from '@causeway/core';
 import { DepartmentDto, DepartmentsService } from '@causeway/identity';
 import { GrantDto, GrantFilter } from '@causeway/policy';
@@ -11,7 +11,7 @@ import { AccessRequestConnection, AccessRequestDto, AccessRequestEventDto, Acces
 export class AccessRequestResolver {
   constructor(
     private readonly access: AccessService,
-    private readonly catalogue: CatalogueService,
+    private readonly catalogue: CatalogueRegistry,
     private readonly departments: DepartmentsService,
   ) {}
 
@@ -86,7 +86,7 @@ export class AccessRequestResolver {
 export class GrantResolver {
   constructor(
     private readonly access: AccessService,
-    private readonly catalogue: CatalogueService,
+    private readonly catalogue: CatalogueRegistry,
     private readonly departments: DepartmentsService,
   ) {}
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AuditOutcome, AuditService } from '@causeway/audit';
-import { CatalogueService, DatasetStatus, SharingType } from '@causeway/catalogue';
+import { CatalogueRegistry, DatasetStatus, SharingType } from '@causeway/catalogue';
 import {
   badInput,
   badInputs,
@@ -38,7 +38,7 @@ const NO_DEPARTMENT = '00000000-0000-0000-0000-000000000000';
 export class AccessService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly catalogue: CatalogueService,
+    private readonly catalogue: CatalogueRegistry,
     private readonly departments: DepartmentsService,
     private readonly policy: PolicyService,
     private readonly grants: GrantsService,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AuditOutcome, AuditService } from '@causeway/audit';
-import { CatalogueService } from '@causeway/catalogue';
+import { CatalogueRegistry } from '@causeway/catalogue';
 import {
   badInput,
   badInputs,
@@ -62,7 +62,7 @@ const DEMAND_OVERDUE_SQL = `((m.status = 'SUBMITTED' and m.assign_deadline < now
 export class DemandService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly catalogue: CatalogueService,
+    private readonly catalogue: CatalogueRegistry,
     private readonly departments: DepartmentsService,
     private readonly access: AccessService,
     private readonly calendar: CalendarService,

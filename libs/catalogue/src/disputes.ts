@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { FieldType } from './enums.js';
-import { COLUMN_TYPES } from './rules.js';
+import { COLUMN_TYPES } from './versions/version-tables.js';
 
 /** Records flagged by open objections, all named by the same key fields. */
 export interface DisputedKeyGroup {

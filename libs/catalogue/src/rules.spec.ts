@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { FieldType, MaskType, OpenType, Sensitivity, SharingType } from './enums.js';
-import { deriveApiName, fieldProblems, likePattern, searchTextOf, sharingProblems, versionTableName } from './rules.js';
+import { deriveApiName, fieldProblems, likePattern, searchTextOf, sharingProblems } from './rules.js';
 
 describe('catalogue rules', () => {
   it('requires a condition and a basis for conditional sharing', () => {
@@ -50,10 +50,6 @@ describe('catalogue rules', () => {
   it('derives camelCase API names from codes', () => {
     expect(deriveApiName('AMR-ENT-REG')).toBe('amrEntReg');
     expect(deriveApiName('440100_POP_01')).toBe('d440100Pop01');
-  });
-
-  it('names version tables in the data schema with no characters needing quotes', () => {
-    expect(versionTableName('1f0c2d3e-aaaa-bbbb-cccc-0123456789ab', 3)).toBe('causeway_data.d_1f0c2d3eaaaabbbbcccc0123456789ab_v3');
   });
 
   it('escapes LIKE wildcards in search words', () => {

@@ -1,5 +1,4 @@
 import { escapeLikeWildcards, type InputProblem } from '@causeway/core';
-import { DATA_SCHEMA } from '@causeway/database';
 import { FieldType, MaskType, OpenType, Sensitivity, SHARING_STRICTNESS, SharingType } from './enums.js';
 
 /** Root field names of the API that a dataset's apiName must not take. */
@@ -90,22 +89,6 @@ export function deriveApiName(code: string): string {
     .join('');
   return /^[a-z]/.test(camel) ? camel : `d${camel}`;
 }
-
-/** The typed table holding one version of a dataset's rows. */
-export function versionTableName(datasetId: string, version: number): string {
-  return `${DATA_SCHEMA}.d_${datasetId.replace(/-/g, '')}_v${version}`;
-}
-
-/** PostgreSQL column type of each field type. */
-export const COLUMN_TYPES: Record<FieldType, string> = {
-  [FieldType.STRING]: 'text',
-  [FieldType.INTEGER]: 'bigint',
-  [FieldType.DECIMAL]: 'numeric',
-  [FieldType.BOOLEAN]: 'boolean',
-  [FieldType.DATE]: 'date',
-  [FieldType.DATETIME]: 'timestamptz',
-  [FieldType.JSON]: 'jsonb',
-};
 
 /** Lower-cased text the catalogue search matches against. */
 export function searchTextOf(dataset: { code: string; title: string; titleEn?: string | null; summary: string; keywords?: string[]; category?: string; theme?: string | null }): string {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditOutcome, AuditService, type AuditEventInput } from '@causeway/audit';
-import { CatalogueService, DatasetStatus, DisputeLookup, FieldType, type VersionFieldSnapshot } from '@causeway/catalogue';
+import { CatalogueVersions, DatasetStatus, DisputeLookup, FieldType, type VersionFieldSnapshot } from '@causeway/catalogue';
 import {
   badInput,
   CausewayError,
@@ -101,7 +101,7 @@ export class ExchangeService {
 
   constructor(
     private readonly policy: PolicyService,
-    private readonly catalogue: CatalogueService,
+    private readonly catalogue: CatalogueVersions,
     private readonly departments: DepartmentsService,
     private readonly pool: DataPool,
     private readonly cursors: CursorCodec,

@@ -1,7 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AuditOutcome, AuditService } from '@causeway/audit';
-import { CatalogueService, COLUMN_TYPES, type DatasetDto, type VersionFieldSnapshot } from '@causeway/catalogue';
+import {
+  analyzeVersionTableSql,
+  CatalogueVersions,
+  copyIntoVersionTableSql,
+  createVersionTableSql,
+  quoteVersionTable,
+  versionKeyIndexSql,
+  versionPrimaryKeySql,
+  type VersionFieldSnapshot,
+} from '@causeway/catalogue';
 import { badInput, CausewayConfig, CausewayError, ErrorCode, type RequestContext } from '@causeway/core';
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
@@ -96,7 +105,7 @@ export class IngestService {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly catalogue: CatalogueService,
+    private readonly versions: CatalogueVersions,
     private readonly audit: AuditService,
     config: CausewayConfig,
   ) {
@@ -142,12 +151,12 @@ export class IngestService {
   ): Promise<IngestReport> {
     const runner = this.db.createQueryRunner('master');
     await runner.connect();
-    let committed: { report: IngestReport; publish: boolean };
+    let report: IngestReport;
     try {
       await runner.startTransaction();
-      // Checks that the caller stewards the provider, and serialises uploads to this dataset,
-      // before a byte of the upload is parsed.
-      const { dataset, version, tableName } = await this.catalogue.beginVersion(runner.manager, ctx, code);
+      // The upload's first trip into the catalogue: checks that the caller stewards the provider,
+      // and serialises uploads to this dataset, before a byte of the upload is parsed.
+      const opened = await this.versions.open(runner.manager, ctx, code);
       const sourceName = upload.sourceName ?? options.sourceName ?? null;
       const format = options.format ?? formatOf(upload.mediaType ?? options.mediaType, sourceName);
       if (!format) {
@@ -155,46 +164,32 @@ export class IngestService {
           mediaType: upload.mediaType ?? null,
         });
       }
-      const fields = snapshotOf(dataset);
-      await runner.query(createTableSql(tableName, fields));
-      const loaded = await this.loadRows(runner, tableName, fields, upload.stream, format, encoding, options.sheet ?? null, maxErrors);
-
-      const existing = await this.catalogue.versionByChecksum(dataset.id, loaded.checksum, runner.manager);
-      if (existing && sameFields((await this.catalogue.versionFields(existing.id, runner.manager))?.fields ?? [], fields)) {
-        await runner.rollbackTransaction();
-        const publish = options.publish === true && !existing.current;
-        await runner.startTransaction();
-        if (publish) await this.catalogue.publishVersion(ctx, code, existing.version, runner.manager);
-        await this.recordUpload(ctx, code, existing.version, { ...loaded, sourceName, duplicate: true, published: publish });
-        await runner.commitTransaction();
-        return { ...this.report(code, existing.version, existing.id, loaded, sourceName, started), duplicate: true, current: existing.current || publish, rowCount: existing.rowCount };
-      }
-      await runner.query(`analyze ${qualified(tableName)}`);
-      const recorded = await this.catalogue.recordVersion(runner.manager, ctx, dataset, {
-        version,
-        tableName,
-        rowCount: loaded.rowCount,
-        checksum: loaded.checksum,
-        sourceName,
-        encoding: loaded.encoding,
-        format,
-        fields,
-      });
-      // In the same transaction: the new version becomes current atomically with its load.
-      if (options.publish) await this.catalogue.publishVersion(ctx, code, version, runner.manager);
+      await runner.query(createVersionTableSql(opened.tableName, opened.fields));
+      const loaded = await this.loadRows(runner, opened.tableName, opened.fields, upload.stream, format, encoding, options.sheet ?? null, maxErrors);
+      // The second: records the version (or finds the live one with the same content, which is
+      // then the answer) and, in the same transaction, makes it current when asked.
+      const publish = options.publish === true;
+      const recorded = await this.versions.record(
+        runner.manager,
+        opened,
+        { rowCount: loaded.rowCount, checksum: loaded.checksum, sourceName, encoding: loaded.encoding, format },
+        { publish },
+      );
+      if (!recorded.duplicate) await runner.query(analyzeVersionTableSql(opened.tableName));
+      const { version } = recorded;
       // Before the commit: if the audit trail cannot take the event, nothing is loaded (fail
       // closed). The one event covers the publish too.
-      await this.recordUpload(ctx, code, version, { ...loaded, sourceName, duplicate: false, published: options.publish === true });
+      await this.recordUpload(ctx, code, version.version, { ...loaded, sourceName, duplicate: recorded.duplicate, published: recorded.published });
       await runner.commitTransaction();
-      committed = { report: { ...this.report(code, version, recorded.id, loaded, sourceName, started), current: options.publish === true }, publish: options.publish === true };
+      report = { ...this.report(code, version.version, version.id, loaded, sourceName, started), duplicate: recorded.duplicate, current: version.current, rowCount: version.rowCount };
     } catch (error) {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
       throw error;
     } finally {
       await runner.release();
     }
-    this.logger.log(`${code} v${committed.report.version}: ${committed.report.rowCount} rows (${committed.report.format}, ${committed.report.encoding}) in ${committed.report.durationMs} ms by ${ctx.principal.label}`);
-    return committed.report;
+    if (!report.duplicate) this.logger.log(`${code} v${report.version}: ${report.rowCount} rows (${report.format}, ${report.encoding}) in ${report.durationMs} ms by ${ctx.principal.label}`);
+    return report;
   }
 
   private async recordUpload(
@@ -265,7 +260,7 @@ export class IngestService {
     await runner.query(`set local maintenance_work_mem = '256MB'`);
     const keys = fields.filter((field) => field.isKey);
     if (keys.length > 0) rowCount -= await this.indexKeys(runner, tableName, keys, encoder, maxErrors);
-    await runner.query(`alter table ${qualified(tableName)} add primary key (_row)`);
+    await runner.query(versionPrimaryKeySql(tableName));
     const failed = { rowsRead: encoder.rowsRead, rowsRejected: errors.rejectedRows, errors: errors.listed, errorCount: errors.total };
     if (errors.rejectedRows > maxErrors) {
       throw new IngestFailure(
@@ -300,13 +295,12 @@ export class IngestService {
     state: LoadState,
   ): Promise<{ checksum: string; encoding: string }> {
     const client = (await runner.connect()) as pg.PoolClient;
-    const columns = ['_row', ...fields.map((field) => field.name)].map((name) => pg.escapeIdentifier(name)).join(', ');
     let spooled: Awaited<ReturnType<typeof spool>> | null = null;
     try {
       // A zip is read by its directory, at its end: XLSX is spooled to disk first.
       if (format === 'xlsx') spooled = await spool(stream);
       // From here the connection is in COPY mode until the stream ends or fails.
-      const copy: Writable = client.query(copyFrom(`copy ${qualified(tableName)} (${columns}) from stdin with (format text, freeze)`));
+      const copy: Writable = client.query(copyFrom(copyIntoVersionTableSql(tableName, fields)));
       let summary: TranscodeSummary;
       try {
         summary = await transcode({ fields, format, encoding, sheet, file: spooled?.file ?? null }, spooled ? null : stream, copy, state.lines);
@@ -337,12 +331,11 @@ export class IngestService {
    * removed (the first occurrence stays) and the rows renumbered. Returns how many were removed.
    */
   private async indexKeys(runner: QueryRunner, tableName: string, keys: VersionFieldSnapshot[], encoder: LoadState, maxErrors: number): Promise<number> {
-    const table = qualified(tableName);
+    const table = quoteVersionTable(tableName);
     const keyColumns = keys.map((key) => pg.escapeIdentifier(key.name)).join(', ');
-    const indexName = pg.escapeIdentifier(`${tableName.split('.').pop()!}_key`);
     await runner.query('savepoint causeway_keys');
     try {
-      await runner.query(`create unique index ${indexName} on ${table} (${keyColumns})`);
+      await runner.query(versionKeyIndexSql(tableName, keys));
       await runner.query('release savepoint causeway_keys');
       return 0;
     } catch (error) {
@@ -371,7 +364,7 @@ export class IngestService {
     if (encoder.errors.rejectedRows > maxErrors) return count;
     await runner.query(`delete from ${table} t using (${duplicates}) d where t._row = d._row`);
     await runner.query(`update ${table} t set _row = r.n from (select _row, row_number() over (order by _row) as n from ${table}) r where t._row = r._row and t._row <> r.n`);
-    await runner.query(`create unique index ${indexName} on ${table} (${keyColumns})`);
+    await runner.query(versionKeyIndexSql(tableName, keys));
     return count;
   }
 }
@@ -382,30 +375,6 @@ class LoadState {
   readonly lines = new LineMap();
   rowsRead = 0;
   rowsAccepted = 0;
-}
-
-/** The structural fields a version is loaded under (frozen into the version row). */
-function snapshotOf(dataset: DatasetDto): VersionFieldSnapshot[] {
-  return dataset.fields.map((field) => ({ name: field.name, title: field.title, type: field.type, nullable: field.nullable, isKey: field.isKey }));
-}
-
-function sameFields(a: VersionFieldSnapshot[], b: VersionFieldSnapshot[]): boolean {
-  const shape = (fields: VersionFieldSnapshot[]) => JSON.stringify(fields.map((f) => [f.name, f.type, f.nullable, f.isKey]));
-  return shape(a) === shape(b);
-}
-
-/** "causeway_data.d_…_v1" quoted part by part. */
-export function qualified(tableName: string): string {
-  return tableName
-    .split('.')
-    .map((part) => pg.escapeIdentifier(part))
-    .join('.');
-}
-
-/** The version table: `_row`, then one typed column per field (keys and _row indexed after the load). */
-export function createTableSql(tableName: string, fields: readonly VersionFieldSnapshot[]): string {
-  const columns = fields.map((field) => `${pg.escapeIdentifier(field.name)} ${COLUMN_TYPES[field.type]}${field.nullable ? '' : ' not null'}`);
-  return `create table ${qualified(tableName)} (_row bigint not null, ${columns.join(', ')})`;
 }
 
 function refusedByDatabase(error: Error, where: string, lines: LineMap): IngestFailure {

@@ -1,6 +1,6 @@
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { CatalogueService, type DatasetDto } from '@causeway/catalogue';
+import { CatalogueRegistry, type DatasetDto } from '@causeway/catalogue';
 import { ANONYMOUS, type Principal, type RequestContext } from '@causeway/core';
 import { ChangeFeed, FeedCache } from '@causeway/database';
 import type { Subscription } from 'rxjs';
@@ -85,7 +85,7 @@ export class PolicyService implements OnModuleInit, OnModuleDestroy {
   private subscriptions: Subscription[] = [];
 
   constructor(
-    private readonly catalogue: CatalogueService,
+    private readonly catalogue: CatalogueRegistry,
     private readonly feed: ChangeFeed,
     @InjectRepository(GrantEntity) private readonly grants: Repository<GrantEntity>,
   ) {

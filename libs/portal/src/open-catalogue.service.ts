@@ -1,5 +1,5 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import { CatalogueService } from '@causeway/catalogue';
+import { CatalogueRegistry, CatalogueSearch, CatalogueVersions } from '@causeway/catalogue';
 import type { RequestContext } from '@causeway/core';
 import { DepartmentsService, type DepartmentDto } from '@causeway/identity';
 import type { Subscription } from 'rxjs';
@@ -19,7 +19,9 @@ export class OpenCatalogueService implements OnModuleDestroy {
   private readonly subscription: Subscription;
 
   constructor(
-    private readonly catalogue: CatalogueService,
+    private readonly catalogue: CatalogueRegistry,
+    private readonly versions: CatalogueVersions,
+    private readonly search: CatalogueSearch,
     private readonly departments: DepartmentsService,
   ) {
     this.subscription = this.catalogue.changes.subscribe(() => {
@@ -52,7 +54,7 @@ export class OpenCatalogueService implements OnModuleDestroy {
     if (key === '') return null;
     const dataset = UUID.test(key) ? await this.catalogue.findById(key.toLowerCase()) : await this.findByName(ctx, key);
     if (!dataset) return null;
-    const versions = await this.catalogue.versionsOf([dataset]);
+    const versions = await this.versions.versionsOf([dataset]);
     const publisher = await this.departments.byId(dataset.providerDepartmentId);
     return toOpenDataset(dataset, versions.get(dataset.id) ?? [], publisher);
   }
@@ -95,8 +97,8 @@ export class OpenCatalogueService implements OnModuleDestroy {
   }
 
   private async load(): Promise<OpenDataset[]> {
-    const published = await this.catalogue.listPublished();
-    const versions = await this.catalogue.versionsOf(published);
+    const published = await this.search.listPublished();
+    const versions = await this.versions.versionsOf(published);
     const result: OpenDataset[] = [];
     for (const dataset of published) {
       const publisher = await this.departments.byId(dataset.providerDepartmentId);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AuditOutcome, AuditQueryService, systemContext, type ExchangeCount } from '@causeway/audit';
-import { CatalogueService } from '@causeway/catalogue';
+import { CatalogueRegistry, CatalogueVersions } from '@causeway/catalogue';
 import { CausewayConfig, CausewayError, ErrorCode, Role, type RequestContext } from '@causeway/core';
 import { DepartmentsService } from '@causeway/identity';
 import { IngestService } from '@causeway/ingest';
@@ -63,7 +63,8 @@ export class StatisticsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditQueryService,
-    private readonly catalogue: CatalogueService,
+    private readonly catalogue: CatalogueRegistry,
+    private readonly versions: CatalogueVersions,
     private readonly departments: DepartmentsService,
     private readonly ingest: IngestService,
     private readonly config: CausewayConfig,
@@ -211,7 +212,7 @@ export class StatisticsService {
   private async currentSourceName(): Promise<string | null> {
     const dataset = await this.catalogue.findByCode(STATS_DATASET);
     if (!dataset?.currentVersionId) return null;
-    const versions = await this.catalogue.versions(dataset.id, dataset.currentVersionId);
+    const versions = await this.versions.versions(dataset.id, dataset.currentVersionId);
     return versions.find((version) => version.current)?.sourceName ?? null;
   }
 }

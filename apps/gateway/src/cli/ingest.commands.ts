@@ -1,4 +1,4 @@
-import { CatalogueService } from '@causeway/catalogue';
+import { CatalogueRegistry } from '@causeway/catalogue';
 import { CausewayError, Role, type RequestContext } from '@causeway/core';
 import { DepartmentsService } from '@causeway/identity';
 import { IngestService, REQUESTED_ENCODINGS, type IngestReport, type RequestedEncoding, type RowError } from '@causeway/ingest';
@@ -41,7 +41,7 @@ export function summary(report: IngestReport): string {
 export class IngestCommand extends CommandRunner {
   constructor(
     private readonly ingest: IngestService,
-    private readonly catalogue: CatalogueService,
+    private readonly catalogue: CatalogueRegistry,
     private readonly departments: DepartmentsService,
   ) {
     super();

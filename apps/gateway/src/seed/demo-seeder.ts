@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DemandAnswerOutcome, DemandService, ObjectionOutcome, ObjectionService, ReturnFlowService } from '@causeway/access';
-import { CatalogueService, type DatasetDto } from '@causeway/catalogue';
+import { CatalogueRegistry, type DatasetDto } from '@causeway/catalogue';
 import { CausewayConfig, notFound, Role, type RequestContext } from '@causeway/core';
 import { ExchangeService } from '@causeway/exchange';
 import { DepartmentsService, SystemClientsService, UsersService } from '@causeway/identity';
@@ -38,7 +38,7 @@ export class DemoSeeder {
     private readonly departments: DepartmentsService,
     private readonly users: UsersService,
     private readonly clients: SystemClientsService,
-    private readonly catalogue: CatalogueService,
+    private readonly catalogue: CatalogueRegistry,
     private readonly ingest: IngestService,
     private readonly demands: DemandService,
     private readonly returnFlows: ReturnFlowService,

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AuditOutcome, AuditService, systemContext } from '@causeway/audit';
-import { CatalogueService, DisputeLookup, type DisputedKeys } from '@causeway/catalogue';
+import { CatalogueRegistry, CatalogueVersions, DisputeLookup, type DisputedKeys } from '@causeway/catalogue';
 import { ChangeFeed, FeedCache } from '@causeway/database';
 import { DepartmentsService } from '@causeway/identity';
 import { createHash } from 'node:crypto';
@@ -33,7 +33,8 @@ export class DisputedRecords implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly catalogue: CatalogueService,
+    private readonly catalogue: CatalogueRegistry,
+    private readonly versions: CatalogueVersions,
     private readonly departments: DepartmentsService,
     private readonly audit: AuditService,
     private readonly lookup: DisputeLookup,
@@ -78,7 +79,7 @@ export class DisputedRecords implements OnModuleInit, OnModuleDestroy {
    */
   async resolveCorrections(datasetId: string): Promise<number> {
     const dataset = await this.catalogue.findById(datasetId);
-    const current = dataset?.currentVersionId ? await this.catalogue.versionFields(dataset.currentVersionId) : null;
+    const current = dataset?.currentVersionId ? await this.versions.versionFields(dataset.currentVersionId) : null;
     if (!dataset || !current) return 0;
     const resolved = await this.db.transaction(async (tx) => {
       const result = (await tx.query(

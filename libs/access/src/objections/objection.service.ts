@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AuditOutcome, AuditService } from '@causeway/audit';
-import { CatalogueService, type DatasetDto } from '@causeway/catalogue';
+import { CatalogueRegistry, type DatasetDto } from '@causeway/catalogue';
 import {
   badInput,
   badInputs,
@@ -68,7 +68,7 @@ const hashReceipt = (receipt: string) => createHash('sha256').update(receipt).di
 export class ObjectionService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly catalogue: CatalogueService,
+    private readonly catalogue: CatalogueRegistry,
     private readonly departments: DepartmentsService,
     private readonly exchange: ExchangeService,
     private readonly policy: PolicyService,

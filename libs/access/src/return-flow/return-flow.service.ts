@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AuditOutcome, AuditService } from '@causeway/audit';
-import { CatalogueService, FieldType } from '@causeway/catalogue';
+import { CatalogueRegistry, FieldType } from '@causeway/catalogue';
 import { badInput, badInputs, conflict, forbidden, hasRole, notFound, Role, type InputProblem, type RequestContext } from '@causeway/core';
 import { DepartmentsService, type DepartmentDto } from '@causeway/identity';
 import { GrantsService, GrantStatus, PolicyService, type GrantDto, type PolicyDataset } from '@causeway/policy';
@@ -46,7 +46,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class ReturnFlowService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly catalogue: CatalogueService,
+    private readonly catalogue: CatalogueRegistry,
     private readonly departments: DepartmentsService,
     private readonly policy: PolicyService,
     private readonly grants: GrantsService,

@@ -1,7 +1,11 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** Schema holding one typed table per dataset version (see catalogue's versionTableName). */
-export const DATA_SCHEMA = 'causeway_data';
+/**
+ * Schema holding one typed table per dataset version. The catalogue's version-tables module owns
+ * the name for code; this literal is the migration's own (history keeps its meaning), and a unit
+ * test there checks that the two agree.
+ */
+const DATA_SCHEMA = 'causeway_data';
 
 export class Foundation1763700000000 implements MigrationInterface {
   name = 'Foundation1763700000000';

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
-import { CatalogueService, type DatasetDto } from '@causeway/catalogue';
+import { CatalogueRegistry, CatalogueSearch, type DatasetDto } from '@causeway/catalogue';
 import { Authenticated, CausewayError, type AccessPolicy, type RequestWithContext } from '@causeway/core';
 import { AuthGuard } from '@causeway/identity';
 import { openFieldsOf, policyDataset } from '@causeway/policy';
@@ -64,7 +64,8 @@ export class TypedSchemaRegistry implements OnModuleDestroy, OpenSchemaSource {
   private stopped = false;
 
   constructor(
-    private readonly catalogue: CatalogueService,
+    private readonly catalogue: CatalogueRegistry,
+    private readonly search: CatalogueSearch,
     private readonly exchange: ExchangeService,
     private readonly guard: AuthGuard,
   ) {}
@@ -177,7 +178,7 @@ export class TypedSchemaRegistry implements OnModuleDestroy, OpenSchemaSource {
   private async build(): Promise<void> {
     if (!this.base || this.stopped) return;
     const started = Date.now();
-    const published = (await this.catalogue.listPublished()).filter((dataset) => dataset.currentVersionId);
+    const published = (await this.search.listPublished()).filter((dataset) => dataset.currentVersionId);
     const resolverFor = (dataset: TypedDataset) => (_source: unknown, args: unknown, context: unknown, info: GraphQLResolveInfo) =>
       this.resolve(dataset, args as TypedArgs, context as { req: RequestWithContext }, info);
     const result = buildTypedSchema(this.base, published.map(typedDataset), resolverFor);

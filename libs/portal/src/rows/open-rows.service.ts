@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { CatalogueService, FieldType } from '@causeway/catalogue';
+import { CatalogueVersions, FieldType } from '@causeway/catalogue';
 import { CausewayError, ErrorCode } from '@causeway/core';
 import { databaseUnavailable, DatabaseServer, guardClient, isDatabaseUnavailable } from '@causeway/database';
 import { PolicyService } from '@causeway/policy';
@@ -49,7 +49,7 @@ export class OpenRowsService implements OnApplicationShutdown {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly catalogue: CatalogueService,
+    private readonly catalogue: CatalogueVersions,
     private readonly policy: PolicyService,
     server: DatabaseServer,
   ) {
