@@ -157,6 +157,7 @@ export class ExchangeService {
     const disputes = await this.disputes.forVersion(dataset.id, version.version);
     const statement = recordsStatement({
       tableName: version.tableName,
+      allowed: plan.allowed,
       types: version.types,
       fields: plan.fields,
       rowScope: plan.rowScope,
@@ -259,7 +260,7 @@ export class ExchangeService {
     event.fieldsClear = named;
     this.assertInVersion(dataset, version, named);
 
-    const statement = aggregateStatement({ tableName: version.tableName, types: version.types, rowScope: plan.rowScope, where: where.cond, groupBy, metrics, maxGroups: MAX_GROUPS });
+    const statement = aggregateStatement({ tableName: version.tableName, allowed: plan.allowed, types: version.types, rowScope: plan.rowScope, where: where.cond, groupBy, metrics, maxGroups: MAX_GROUPS });
     const rows = await this.pool.query(statement.sql, statement.values);
     if (rows.length > MAX_GROUPS) throw badInput('groupBy', `makes more than ${MAX_GROUPS} groups: group by fewer fields or narrow with where`);
     const at = (column: string) => statement.columns.indexOf(column);
