@@ -89,9 +89,11 @@ interface Prepared {
 
 /**
  * The exchange engine: one filter compiler, one policy check (computed once per query), one SQL
- * statement, masks applied by the row mapper before values leave this layer. The generic
- * `records` query, the typed dataset fields, `aggregate` and the open-data portal all run here,
- * and every call leaves exactly one audit event, written before the answer leaves.
+ * statement built by a builder that refuses what the plan does not allow, masks applied by the row
+ * mapper before values leave this layer. The generic `records` query, the typed dataset fields
+ * and `aggregate` run here, each call leaving exactly one audit event, written before the answer
+ * leaves; the open-data portal's reads run in this engine too (OpenRowsService: same policy
+ * plans, same builder, same data pool), audited by the portal.
  */
 @Injectable()
 export class ExchangeService {
