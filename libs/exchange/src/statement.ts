@@ -47,7 +47,7 @@ export function assertAllowed(allowed: StatementAllowance, uses: { select?: read
 }
 
 /** The fields a condition compares, in order (a field may repeat). */
-export function conditionFields(cond: Cond, into: string[] = []): string[] {
+function conditionFields(cond: Cond, into: string[] = []): string[] {
   switch (cond.kind) {
     case 'cmp':
       into.push(cond.field);
