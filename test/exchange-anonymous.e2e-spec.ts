@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { AuditService } from '@causeway/audit';
-import { FieldType, OpenType, Sensitivity, SharingType, UpdateCycle, type RegisterDatasetInput } from '@causeway/catalogue';
-import { ExchangeService, TypedSchemaRegistry } from '@causeway/exchange';
+import { CatalogueRegistry, FieldType, OpenType, Sensitivity, SharingType, UpdateCycle, type RegisterDatasetInput } from '@causeway/catalogue';
+import { CausewayError } from '@causeway/core';
+import { ExchangeService, OpenRowsService, TypedSchemaRegistry, type OpenTable } from '@causeway/exchange';
 import { anonymousContext } from '@causeway/policy';
 import pg from 'pg';
 import { TestGateway, type HttpResponse } from './support/gateway.js';
@@ -174,5 +175,37 @@ describe('what an anonymous caller learns of the schema', () => {
     };
     expect(await refusal('ANON-CLOSED')).toEqual({ code: 'NOT_FOUND', message: 'Dataset <code> was not found' });
     expect(await refusal('ANON-CLOSED')).toEqual(await refusal('ANON-NOPE01'));
+  });
+
+  it('the open reads (the portal’s) take their columns from the anonymous plan, whatever their caller lists', async () => {
+    const rows = gateway.get(OpenRowsService);
+    const catalogue = gateway.get(CatalogueRegistry);
+    const versionOf = async (code: string) => (await catalogue.findByCode(code))!.currentVersionId!;
+    const everything = ['year', 'openInternal', 'openSecretCol', 'ledgerKey', 'ledgerAmount', 'ledgerSecretPin'];
+    expect(await rows.table('ANON-CLOSED', await versionOf('ANON-CLOSED'), everything)).toBeNull();
+    // A version of another dataset is not this dataset's.
+    expect(await rows.table('ANON-OPEN', await versionOf('ANON-CLOSED'), everything)).toBeNull();
+    const table = (await rows.table('ANON-OPEN', await versionOf('ANON-OPEN'), everything))!;
+    expect(table.columns).toEqual([{ name: 'year', type: FieldType.INTEGER }]);
+    const query = { filters: [], search: [], sort: [], limit: 10, offset: 0 };
+    expect(await rows.jsonPage(table, { select: ['_id', 'year'], query, withTotal: true }, 'objects')).toEqual({ rows: ['{"_id":1,"year":2026}'], total: 1 });
+    expect(await rows.textPage(table, { select: ['year'], query: { ...query, search: [{ column: null, words: ['2026'] }] }, withTotal: false })).toEqual({ rows: [['2026']], total: null });
+
+    // A caller that adds a column the public may not read is refused by the plan, before any SQL runs.
+    const forged: OpenTable = { ...table, columns: [...table.columns, { name: 'openInternal', type: FieldType.STRING }] };
+    const refused = async (read: () => Promise<unknown>) => {
+      try {
+        await read();
+      } catch (error) {
+        expect(error).toBeInstanceOf(CausewayError);
+        return { code: (error as CausewayError).code, fields: (error as CausewayError).extensions.fields };
+      }
+      throw new Error('expected a refusal');
+    };
+    const forbidden = { code: 'FORBIDDEN_FIELDS', fields: ['openInternal'] };
+    expect(await refused(() => rows.jsonPage(forged, { select: ['openInternal'], query, withTotal: false }, 'lists'))).toEqual(forbidden);
+    expect(await refused(() => rows.jsonPage(forged, { select: ['year'], query: { ...query, filters: [{ column: 'openInternal', values: ['inside'] }] }, withTotal: false }, 'objects'))).toEqual(forbidden);
+    expect(await refused(() => rows.textPage(forged, { select: ['year'], query: { ...query, search: [{ column: null, words: ['inside'] }] }, withTotal: true }))).toEqual(forbidden);
+    expect(await refused(() => rows.openExport(forged, 'csv'))).toEqual(forbidden);
   });
 });

@@ -185,6 +185,14 @@ describe('objections and corrections (校核纠错/异议处理)', () => {
       { itemNo: 'H1', value: '医院', _disputed: false },
       { itemNo: 'H2', value: '诊所', _disputed: true },
     ]);
+    // datastore_search objects carry the flag as records rows do, only when disputed, whatever the fields
+    // selected; lists and CSV stay aligned with their fields.
+    type Search = { result: { records: unknown } };
+    const resourceId = (await gateway.http('GET', '/api/3/action/package_show?id=obj-open')).json<{ result: { resources: { id: string }[] } }>().result.resources[0]!.id;
+    const search = async (query: string) => (await gateway.http('GET', `/api/3/action/datastore_search?resource_id=${resourceId}&${query}`)).json<Search>().result.records;
+    expect(await search('fields=value')).toEqual([{ value: '医院' }, { value: '诊所', _disputed: true }]);
+    expect(await search('fields=itemNo&records_format=lists')).toEqual([['H1'], ['H2']]);
+    expect(await search('fields=itemNo&records_format=csv')).toBe('H1\nH2\n');
 
     // The objector follows it by its receipt (without seeing its own contact echoed); the provider sees the contact.
     const followed = await gateway.gql<{ objectionByReceipt: Objection }>(BY_RECEIPT, { receipt: created.receipt });

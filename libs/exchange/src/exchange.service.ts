@@ -89,9 +89,11 @@ interface Prepared {
 
 /**
  * The exchange engine: one filter compiler, one policy check (computed once per query), one SQL
- * statement, masks applied by the row mapper before values leave this layer. The generic
- * `records` query, the typed dataset fields, `aggregate` and the open-data portal all run here,
- * and every call leaves exactly one audit event, written before the answer leaves.
+ * statement built by a builder that refuses what the plan does not allow, masks applied by the row
+ * mapper before values leave this layer. The generic `records` query, the typed dataset fields
+ * and `aggregate` run here, each call leaving exactly one audit event, written before the answer
+ * leaves; the open-data portal's reads run in this engine too (OpenRowsService: same policy
+ * plans, same builder, same data pool), audited by the portal.
  */
 @Injectable()
 export class ExchangeService {
@@ -157,6 +159,7 @@ export class ExchangeService {
     const disputes = await this.disputes.forVersion(dataset.id, version.version);
     const statement = recordsStatement({
       tableName: version.tableName,
+      allowed: plan.allowed,
       types: version.types,
       fields: plan.fields,
       rowScope: plan.rowScope,
@@ -259,7 +262,7 @@ export class ExchangeService {
     event.fieldsClear = named;
     this.assertInVersion(dataset, version, named);
 
-    const statement = aggregateStatement({ tableName: version.tableName, types: version.types, rowScope: plan.rowScope, where: where.cond, groupBy, metrics, maxGroups: MAX_GROUPS });
+    const statement = aggregateStatement({ tableName: version.tableName, allowed: plan.allowed, types: version.types, rowScope: plan.rowScope, where: where.cond, groupBy, metrics, maxGroups: MAX_GROUPS });
     const rows = await this.pool.query(statement.sql, statement.values);
     if (rows.length > MAX_GROUPS) throw badInput('groupBy', `makes more than ${MAX_GROUPS} groups: group by fewer fields or narrow with where`);
     const at = (column: string) => statement.columns.indexOf(column);

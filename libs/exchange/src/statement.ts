@@ -1,13 +1,67 @@
-import { COLUMN_TYPES, disputedCondition, FieldType, type DisputedKeys } from '@causeway/catalogue';
-import { badInput } from '@causeway/core';
-import { compileCondition, SqlParams, type Cond, type FieldPlan, type FieldTypes, type Scalar } from '@causeway/policy';
+import { COLUMN_TYPES, disputedCondition, FieldType, quoteVersionTable, type DisputedKeys } from '@causeway/catalogue';
+import { badInput, CausewayError, ErrorCode } from '@causeway/core';
+import { compileCondition, SqlParams, type Cond, type FieldPlan, type FieldTypes, type ReadPlan, type Scalar } from '@causeway/policy';
 import pg from 'pg';
 
 /**
  * Builds the one SQL statement of a data query from its plan. Identifiers come only from the
  * field whitelist (quoted), values only as parameters; result columns get positional aliases
  * (c0, c1, …) so that no field name ever becomes a result key the database chose.
+ *
+ * The builders are the second lock behind planRead: they take what the plan allows and refuse
+ * (FORBIDDEN_FIELDS) any field the caller's part of the statement names beyond it — a returned
+ * field outside `allowed.select`; a filtered, sorted, grouped or aggregated field (or a cursor
+ * key) outside `allowed.clear`. The plan's own conditions (the grants' row scopes, where a MIXED
+ * field is clear) and the disputed records' keys are the provider's, not the caller's, and may
+ * name any column of the version.
  */
+
+/** What a statement may name: `ReadPlan.allowed`. */
+export type PlannedColumns = ReadPlan['allowed'];
+
+/**
+ * The only way past the plan's allowance, for reads the provider makes of its own data (never a
+ * consumer's or the public's request): pass `{ bypassPolicy: 'provider-own-read' }` as `allowed`.
+ */
+export interface ProviderOwnRead {
+  bypassPolicy: 'provider-own-read';
+}
+
+export type StatementAllowance = PlannedColumns | ProviderOwnRead;
+
+const bypassed = (allowed: StatementAllowance): allowed is ProviderOwnRead => 'bypassPolicy' in allowed && allowed.bypassPolicy === 'provider-own-read';
+
+/**
+ * Refuses a statement naming fields its plan does not allow. Checked once per statement, never
+ * per row. The message names fields and where they were used, never a value.
+ */
+export function assertAllowed(allowed: StatementAllowance, uses: { select?: readonly string[]; clear?: readonly { role: string; fields: Iterable<string> }[] }): void {
+  if (bypassed(allowed)) return;
+  let refused: Map<string, string> | null = null;
+  for (const field of uses.select ?? []) if (!allowed.select.has(field)) (refused ??= new Map()).set(field, 'fields');
+  for (const { role, fields } of uses.clear ?? []) for (const field of fields) if (!allowed.clear.has(field) && !refused?.has(field)) (refused ??= new Map()).set(field, role);
+  if (!refused) return;
+  const names = [...refused.keys()];
+  const listed = [...refused].map(([field, role]) => `${JSON.stringify(field.slice(0, 64))} (${role})`).join(', ');
+  throw new CausewayError(ErrorCode.FORBIDDEN_FIELDS, `The statement names fields its policy plan does not allow: ${listed}`, { fields: names });
+}
+
+/** The fields a condition compares, in order (a field may repeat). */
+function conditionFields(cond: Cond, into: string[] = []): string[] {
+  switch (cond.kind) {
+    case 'cmp':
+      into.push(cond.field);
+      break;
+    case 'not':
+      conditionFields(cond.item, into);
+      break;
+    case 'and':
+    case 'or':
+      for (const item of cond.items) conditionFields(item, into);
+      break;
+  }
+  return into;
+}
 
 export type SortDirection = 'ASC' | 'DESC';
 
@@ -22,19 +76,10 @@ export interface KeysetPosition {
   row: string;
 }
 
-const TABLE = /^causeway_data\.d_[0-9a-f]{32}_v\d{1,9}$/;
-
-/** The version table, quoted; refuses any name that is not a version table's. */
-export function quoteTable(tableName: string): string {
-  if (!TABLE.test(tableName)) throw new Error(`not a version table: ${tableName}`);
-  const [schema, table] = tableName.split('.');
-  return `${pg.escapeIdentifier(schema!)}.${pg.escapeIdentifier(table!)}`;
-}
-
 const col = (field: string) => `t.${pg.escapeIdentifier(field)}`;
 
 /** A scope that cannot be compiled (its fields are not in this version) admits no rows. */
-function compileScope(cond: Cond, types: FieldTypes, params: SqlParams): string {
+export function compileScope(cond: Cond, types: FieldTypes, params: SqlParams): string {
   try {
     return compileCondition(cond, { fields: types, alias: 't', params });
   } catch {
@@ -69,6 +114,8 @@ export function keysetCondition(keys: readonly OrderKey[], position: KeysetPosit
 
 export interface RecordsStatementInput {
   tableName: string;
+  /** From the plan: the fields returned, and those that may be filtered and sorted on. */
+  allowed: StatementAllowance;
   /** Types of the columns this query may touch (fields of both the catalogue and the version). */
   types: FieldTypes;
   fields: readonly FieldPlan[];
@@ -96,8 +143,18 @@ export interface Statement {
  * records of the dataset are, and _total when asked.
  */
 export function recordsStatement(input: RecordsStatementInput): Statement {
+  const orderFields = input.orderBy.map((key) => key.field);
+  assertAllowed(input.allowed, {
+    select: input.fields.map((field) => field.name),
+    clear: [
+      { role: 'where', fields: conditionFields(input.where) },
+      { role: 'orderBy', fields: orderFields },
+    ],
+  });
+  // A keyset position holds one value per order key: more would compare columns the order does not name.
+  if (input.after && input.after.values.length !== input.orderBy.length) throw new Error('a keyset position must hold one value per order key');
   const params = new SqlParams();
-  const table = quoteTable(input.tableName);
+  const table = quoteVersionTable(input.tableName);
   const scope = compileScope(input.rowScope, input.types, params);
   const filter = input.where.kind === 'true' ? null : compileCondition(input.where, { fields: input.types, alias: 't', params });
   const base = [scope === 'true' ? null : scope, filter].filter((part): part is string => part !== null);
@@ -167,6 +224,8 @@ export function checkMetrics(metrics: readonly Metric[], types: FieldTypes): voi
 
 export interface AggregateStatementInput {
   tableName: string;
+  /** From the plan: the fields that may be grouped, aggregated and filtered on. */
+  allowed: StatementAllowance;
   types: FieldTypes;
   rowScope: Cond;
   where: Cond;
@@ -178,8 +237,15 @@ export interface AggregateStatementInput {
 
 /** Result columns: g<i> (group key i), _n (rows in the group), m<i> (metric i). */
 export function aggregateStatement(input: AggregateStatementInput): Statement {
+  assertAllowed(input.allowed, {
+    clear: [
+      { role: 'where', fields: conditionFields(input.where) },
+      { role: 'groupBy', fields: input.groupBy },
+      { role: 'metrics', fields: input.metrics.flatMap((metric) => (metric.field === null ? [] : [metric.field])) },
+    ],
+  });
   const params = new SqlParams();
-  const table = quoteTable(input.tableName);
+  const table = quoteVersionTable(input.tableName);
   const parts = [compileScope(input.rowScope, input.types, params)];
   if (input.where.kind !== 'true') parts.push(compileCondition(input.where, { fields: input.types, alias: 't', params }));
   const select = [

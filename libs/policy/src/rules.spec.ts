@@ -171,6 +171,14 @@ describe('policy rules (ARCHITECTURE §3)', () => {
     expect(plan.rowScope.kind).toBe('true');
     expect(plan.fields.find((f) => f.name === 'idCard')).toMatchObject({ level: 'MIXED', clearWhen: { kind: 'cmp', field: 'district', op: 'eq', value: '440106' } });
     expect(plan.grantIds).toEqual(['narrow', 'wide']);
+    // What SQL built from the plan may name: idCard is returned, but clear in one grant only, so never filtered on.
+    expect(plan.allowed).toEqual({ select: new Set(['code', 'idCard']), clear: new Set(['code']) });
+  });
+
+  it('allows a statement the fields returned and, to filter on, those clear in every source used', () => {
+    const access = buildDatasetAccess(reader(CONSUMER), dataset(), [], NOW);
+    expect(planRead(access, records(['idCard'], ['code'])).allowed).toEqual({ select: new Set(['idCard']), clear: new Set(['code', 'district']) });
+    expect(planRead(access, { ...records([], ['code']), mode: 'aggregate' }).allowed).toEqual({ select: new Set(), clear: new Set(['code', 'district']) });
   });
 
   it('aggregate-only grants allow statistics with small groups suppressed, and no rows', () => {

@@ -274,6 +274,12 @@ export interface ReadPlan {
   /** Identifies the policy the query ran under (sources and grant versions): part of the cursor scope. */
   policyKey: string;
   fieldTypes: FieldTypes;
+  /**
+   * What SQL built from this plan may name (the exchange's statement builders refuse anything
+   * else): `select`, the fields returned; `clear`, the fields clear in every source the plan reads
+   * under, the only ones that may be filtered, sorted, grouped or aggregated (rule 7).
+   */
+  allowed: { select: ReadonlySet<string>; clear: ReadonlySet<string> };
 }
 
 interface Candidate {
@@ -298,6 +304,14 @@ function candidatesOf(access: DatasetAccess, mode: ReadRequest['mode']): Candida
 }
 
 const orOf = (conds: Cond[]): Cond => simplify({ kind: 'or', items: conds });
+
+/** The fields clear in every one of the sources (COUNT_ROWS is not a field). */
+function clearInAll(sources: readonly Candidate[]): Set<string> {
+  const [first, ...rest] = sources;
+  const clear = new Set<string>();
+  for (const field of first?.clear ?? []) if (field !== COUNT_ROWS && rest.every((source) => source.clear.has(field))) clear.add(field);
+  return clear;
+}
 
 /**
  * Plans one query: refuses it whole (FORBIDDEN_FIELDS, naming the fields) unless one or more
@@ -395,6 +409,7 @@ export function planRead(access: DatasetAccess, request: ReadRequest): ReadPlan 
     minGroupSize: request.mode === 'aggregate' && admissible.some((candidate) => candidate.meta.aggregateOnly) ? DEFAULT_MIN_GROUP_SIZE : 0,
     policyKey,
     fieldTypes: access.fieldTypes,
+    allowed: { select: new Set(select), clear: clearInAll(admissible) },
   };
 }
 

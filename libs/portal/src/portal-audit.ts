@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AuditOutcome, AuditService } from '@causeway/audit';
 import type { RequestContext } from '@causeway/core';
-import type { RowSource } from './rows/open-rows.service.js';
+import type { RowSource } from './rows/row-source.js';
 
 /** The audit actions of the portal's pulls. */
 export const PORTAL_ACTIONS = {

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CatalogueModule } from '@causeway/catalogue';
+import { ExchangeModule } from '@causeway/exchange';
 import { IdentityModule } from '@causeway/identity';
-import { PolicyModule } from '@causeway/policy';
 import { CkanController, CkanExceptionFilter } from './ckan/ckan.controller.js';
 import { CkanHttpSetup } from './ckan/ckan-http.js';
 import { CkanService } from './ckan/ckan.service.js';
@@ -14,19 +14,17 @@ import { OpenCatalogueService } from './open-catalogue.service.js';
 import { OpenPageService } from './page/open-page.service.js';
 import { PortalAudit } from './portal-audit.js';
 import { loadPortalSettings, PortalSettings } from './portal-settings.js';
-import { OpenRowsService } from './rows/open-rows.service.js';
 
 /**
  * The open-data portal: CKAN-compatible Action API, DCAT-AP catalogue, downloads and the /open
  * page, for anonymous callers, over OPEN datasets' PUBLIC fields only.
  */
 @Module({
-  imports: [CatalogueModule, IdentityModule, PolicyModule],
+  imports: [CatalogueModule, ExchangeModule, IdentityModule],
   controllers: [CkanController, OpenDataController],
   providers: [
     { provide: PortalSettings, useFactory: () => loadPortalSettings() },
     OpenCatalogueService,
-    OpenRowsService,
     PortalAudit,
     PortalRateLimiter,
     PortalRateLimitGuard,

@@ -1,6 +1,6 @@
 import type { TestingModule } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
-import { CatalogueService, type RegisterDatasetInput } from '@causeway/catalogue';
+import { CatalogueRegistry, CatalogueVersions, type RegisterDatasetInput } from '@causeway/catalogue';
 import { Role, type RequestContext } from '@causeway/core';
 import { DepartmentsService } from '@causeway/identity';
 import type { DataSource } from 'typeorm';
@@ -33,23 +33,11 @@ export async function actor(app: TestingModule, department: string, roles: Role[
  * tests of those contexts decide on the catalogue entry only.
  */
 export async function publishedDataset(app: TestingModule, steward: RequestContext, input: RegisterDatasetInput): Promise<void> {
-  const catalogue = app.get(CatalogueService);
-  await catalogue.register(steward, input);
+  await app.get(CatalogueRegistry).register(steward, input);
+  const versions = app.get(CatalogueVersions);
   const db = app.get<DataSource>(getDataSourceToken() as string);
-  const version = await db.transaction(async (tx) => {
-    const begun = await catalogue.beginVersion(tx, steward, input.code);
-    const fields = begun.dataset.fields.map(({ name, title, type, nullable, isKey }) => ({ name, title, type, nullable, isKey }));
-    await catalogue.recordVersion(tx, steward, begun.dataset, {
-      version: begun.version,
-      tableName: begun.tableName,
-      rowCount: 0,
-      checksum: `medium-${input.code}-${begun.version}`,
-      sourceName: 'medium',
-      encoding: null,
-      format: 'test',
-      fields,
-    });
-    return begun.version;
+  await db.transaction(async (tx) => {
+    const opened = await versions.open(tx, steward, input.code);
+    await versions.record(tx, opened, { rowCount: 0, checksum: `medium-${input.code}-${opened.version}`, sourceName: 'medium', encoding: null, format: 'test' }, { publish: true });
   });
-  await catalogue.publishVersion(steward, input.code, version);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { FieldType } from '@causeway/catalogue';
-import type { ReadableColumn } from '../rows/row-sql.js';
+import type { ReadableColumn } from '@causeway/exchange';
 import { CkanError } from './ckan-errors.js';
 import { filterValue, parseDatastoreRequest } from './datastore-params.js';
 

@@ -1,5 +1,5 @@
 import { FieldType } from '@causeway/catalogue';
-import { ID_COLUMN, type ReadableColumn, type RowFilter, type RowQuery, type RowSort, type RowWords } from '../rows/row-sql.js';
+import { ID_COLUMN, type ReadableColumn, type RowFilter, type RowQuery, type RowSort, type RowWords } from '@causeway/exchange';
 import { CkanError } from './ckan-errors.js';
 import { boolParam, isPlainObject, jsonParam, listParam, naturalParam, stringParam, type CkanInput } from './ckan-params.js';
 

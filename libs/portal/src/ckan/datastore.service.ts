@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { FieldType } from '@causeway/catalogue';
 import type { RequestContext } from '@causeway/core';
+import { ID_COLUMN, OpenRowsService } from '@causeway/exchange';
 import { csvRow } from '../downloads/csv.js';
 import { OpenCatalogueService } from '../open-catalogue.service.js';
 import { PORTAL_ACTIONS, PortalAudit } from '../portal-audit.js';
-import { OpenRowsService } from '../rows/open-rows.service.js';
-import { ID_COLUMN } from '../rows/row-sql.js';
+import { rowSource } from '../rows/row-source.js';
 import { CkanError } from './ckan-errors.js';
 import { datastoreField, type DatastoreFieldInfo } from './ckan-mapping.js';
 import type { CkanInput } from './ckan-params.js';
@@ -51,27 +51,30 @@ export class DatastoreService {
     const resourceId = String(input.resource_id ?? input.id ?? '').trim();
     if (resourceId === '') throw CkanError.validation({ resource_id: ['Missing value'] });
     const found = await this.catalogue.findByVersionId(ctx, resourceId);
-    const source = found ? await this.rows.source(found.dataset, found.version) : null;
+    const source = found ? await rowSource(this.rows, found.dataset, found.version) : null;
     // CKAN's words for a resource it does not have; the same for one the public may not read.
     if (!source) throw CkanError.notFound(`Resource "${resourceId}" was not found.`);
 
-    const request = parseDatastoreRequest(input, source.columns);
+    const request = parseDatastoreRequest(input, source.table.columns);
     const { query, selected } = request;
+    const read = { select: selected.map((column) => column.name), query, withTotal: request.includeTotal };
     let records: RawJson | string;
     let returned: number;
+    let total: number | null;
     if (request.recordsFormat === 'objects' || request.recordsFormat === 'lists') {
-      const page = await this.rows.page(source, selected, query, request.recordsFormat);
-      records = new RawJson(`[${page.join(',')}]`);
-      returned = page.length;
+      const page = await this.rows.jsonPage(source.table, read, request.recordsFormat);
+      records = new RawJson(`[${page.rows.join(',')}]`);
+      returned = page.rows.length;
+      total = page.total;
     } else {
-      const page = await this.rows.pageText(source, selected, query);
+      const page = await this.rows.textPage(source.table, read);
       const textColumns = selected.map((column) => column.type === FieldType.STRING || column.type === FieldType.JSON);
       const delimiter = request.recordsFormat === 'tsv' ? '\t' : ',';
       // CKAN's COPY output ends lines with \n.
-      records = page.map((row) => csvRow(row, { delimiter, textColumns }).replace(/\r\n$/, '\n')).join('');
-      returned = page.length;
+      records = page.rows.map((row) => csvRow(row, { delimiter, textColumns }).replace(/\r\n$/, '\n')).join('');
+      returned = page.rows.length;
+      total = page.total;
     }
-    const total = request.includeTotal ? await this.rows.count(source, query) : undefined;
     const fieldNames = selected.filter((column) => column.name !== ID_COLUMN.name).map((column) => column.name);
     await this.audit.pulled(ctx, PORTAL_ACTIONS.datastoreSearch, source, fieldNames, returned, {
       limit: query.limit,
@@ -94,7 +97,7 @@ export class DatastoreService {
       records,
       fields,
       _links: links(current, query.limit, query.offset),
-      ...(total === undefined ? {} : { total, total_was_estimated: false }),
+      ...(total === null ? {} : { total, total_was_estimated: false }),
     };
   }
 }

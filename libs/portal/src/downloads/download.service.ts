@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { DisputeLookup, FieldType, type DisputedKeys } from '@causeway/catalogue';
+import { FieldType } from '@causeway/catalogue';
 import { badInput, CausewayError, ErrorCode, type RequestContext } from '@causeway/core';
+import { OpenRowsService, type RowExport } from '@causeway/exchange';
 import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { OpenCatalogueService } from '../open-catalogue.service.js';
 import { PORTAL_ACTIONS, PortalAudit } from '../portal-audit.js';
-import { OpenRowsService, type RowExport, type RowSource } from '../rows/open-rows.service.js';
-import { disputedSql } from '../rows/row-sql.js';
+import { rowSource, type RowSource } from '../rows/row-source.js';
 import { DOWNLOAD_FORMATS } from '../vocabularies.js';
 import { csvHeader, csvRow, UTF8_BOM } from './csv.js';
 import { acceptsGzip, attachment, downloadEtag, etagMatches, notModifiedSince } from './http-conditions.js';
@@ -37,13 +37,12 @@ export class DownloadService {
     private readonly catalogue: OpenCatalogueService,
     private readonly rows: OpenRowsService,
     private readonly audit: PortalAudit,
-    private readonly disputes: DisputeLookup,
   ) {}
 
   async download(ctx: RequestContext, code: string, format: 'csv' | 'json', request: DownloadRequest): Promise<DownloadAnswer> {
     const source = await this.resolve(ctx, code, request.version);
-    const columns = source.columns.map((column) => column.name);
-    const disputes = await this.disputes.forVersion(source.dataset.id, source.version.version);
+    const columns = source.table.columns.map((column) => column.name);
+    const disputes = source.table.disputes;
     // The disputed flags change the file without a new version: they are part of its ETag.
     const etag = downloadEtag(source.version.id, [...columns, `${DISPUTED_COLUMN}:${disputes?.fingerprint ?? ''}`], format);
     // The version's publication, a later change of the dataset's fields, or of its objections, whichever is newest.
@@ -73,7 +72,7 @@ export class DownloadService {
 
     let rowExport: RowExport;
     try {
-      rowExport = await this.rows.openExport(source, format, disputedOf(source, disputes));
+      rowExport = await this.rows.openExport(source.table, format);
     } catch (error) {
       if (error instanceof CausewayError && error.code === ErrorCode.RATE_LIMITED) {
         const retry = Number(error.extensions.retryAfterSeconds ?? 60);
@@ -109,7 +108,7 @@ export class DownloadService {
       throw NO_SUCH_DATASET;
     }
     const version = wanted === undefined ? dataset.current : dataset.versions.find((candidate) => candidate.version === wanted);
-    const source = version ? await this.rows.source(dataset, version) : null;
+    const source = version ? await rowSource(this.rows, dataset, version) : null;
     if (!source) {
       if (!dataset.current) await this.audit.refused(ctx, PORTAL_ACTIONS.download, { dataset: dataset.code, provider: dataset.publisher?.code ?? null }, 'the dataset serves no rows to the public');
       throw wanted === undefined ? NO_SUCH_DATASET : new CausewayError(ErrorCode.NOT_FOUND, `This dataset has no published version ${wanted}; its versions are listed by package_show`);
@@ -129,13 +128,9 @@ const TEXT_TYPES = new Set([FieldType.STRING, FieldType.JSON]);
  */
 export const DISPUTED_COLUMN = '_disputed';
 
-function disputedOf(source: RowSource, disputes: DisputedKeys | null): string | null {
-  return disputes ? disputedSql(disputes, source.storedTypes) : null;
-}
-
 async function* csvChunks(source: RowSource, rowExport: RowExport): AsyncGenerator<string> {
-  const textColumns = [...source.columns.map((column) => TEXT_TYPES.has(column.type)), false];
-  yield UTF8_BOM + csvHeader([...source.columns.map((column) => column.name), DISPUTED_COLUMN]);
+  const textColumns = [...source.table.columns.map((column) => TEXT_TYPES.has(column.type)), false];
+  yield UTF8_BOM + csvHeader([...source.table.columns.map((column) => column.name), DISPUTED_COLUMN]);
   for await (const batch of rowExport.batches()) {
     let chunk = '';
     for (const row of batch) chunk += csvRow(row, { textColumns });
