@@ -2,7 +2,7 @@
 // Path aliases (@causeway/<context>) are rewritten to relative imports so that plain `node`
 // runs the output without a loader. Then builds the web console (apps/console, Vite) into
 // apps/console/dist, which the gateway serves at /console. The log goes to stderr: stdout stays
-// clean for commands such as `npm run causeway -- … --json`.
+// clean for commands such as `npx causeway … --json`.
 import { transformFile } from '@swc/core';
 import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -69,6 +69,9 @@ for (const dir of DATA_DIRS) {
     await copyFile(path.join(root, dir, entry), path.join(outDir, dir, entry));
   }
 }
+// Marks a complete build with the time it started, for scripts/causeway.mjs to tell whether a source
+// changed since (a file edited during the build counts as newer).
+await writeFile(path.join(outDir, '.built'), `${JSON.stringify({ started })}\n`);
 // A note for people, so on stderr, and none under `npm run --silent` (as `npm run causeway` builds):
 // a command's stdout (e.g. `--json`) stays what the command printed.
 if (process.env.npm_config_loglevel !== 'silent') process.stderr.write(`built ${count} files in ${Date.now() - started} ms\n`);
