@@ -50,6 +50,7 @@ const zh = {
     search: '查询', reset: '重置', exportCsv: '导出 CSV', exportJsonl: '导出 JSONL', seq: '序号', at: '时间', detail: '事件详情', rows: '返回行数',
     fieldsClear: '明文字段', fieldsMasked: '脱敏字段', fieldsRefused: '拒绝字段', reason: '原因', chain: '审计链校验', chainOk: '链完整', chainBroken: '链已损坏',
     headSeq: '链头序号', checkedAt: '校验时间', lastCheckpoint: '最近签名检查点', verify: '重新校验', charts: '统计图表', perDay: '每日交换次数（按部门）', refusals: '每日拒绝与错误', topDatasets: '访问最多的资源', exported: '已导出 {{count}} 条',
+    purposeHint: '调用方声明的用途（X-Purpose）中包含这段文字即匹配，不区分大小写，如案件编号',
     outcomes: { ALLOWED: '允许', DENIED: '拒绝', ERROR: '错误' },
   },
   clients: {
@@ -118,6 +119,7 @@ const en: Dictionary = {
     search: 'Search', reset: 'Reset', exportCsv: 'Export CSV', exportJsonl: 'Export JSONL', seq: 'Seq', at: 'Time', detail: 'Event', rows: 'Rows',
     fieldsClear: 'Clear fields', fieldsMasked: 'Masked fields', fieldsRefused: 'Refused fields', reason: 'Reason', chain: 'Chain verification', chainOk: 'Chain intact', chainBroken: 'Chain broken',
     headSeq: 'Head seq', checkedAt: 'Checked at', lastCheckpoint: 'Latest signed checkpoint', verify: 'Verify again', charts: 'Charts', perDay: 'Exchanges per day by department', refusals: 'Refusals and errors per day', topDatasets: 'Most read datasets', exported: '{{count}} events exported',
+    purposeHint: 'Matches events whose declared purpose (X-Purpose) contains this text, ignoring case, e.g. a case number',
     outcomes: { ALLOWED: 'Allowed', DENIED: 'Denied', ERROR: 'Error' },
   },
   clients: {

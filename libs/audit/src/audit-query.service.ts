@@ -330,6 +330,9 @@ export class AuditQueryService {
       const field = where.param([filter.field]);
       where.add(`(fields_requested @> ${field}::text[] or fields_clear @> ${field}::text[] or fields_masked @> ${field}::text[])`);
     }
+    // Contains, not equals: an auditor knows a case number or a word of the purpose, not the
+    // exact text each consumer system sends.
+    if (filter.purpose) where.add(`purpose ilike ${where.param(`%${escapeLikeWildcards(filter.purpose)}%`)}`);
     if (filter.requestId) where.add(`request_id = ${where.param(filter.requestId)}`);
     return where;
   }
