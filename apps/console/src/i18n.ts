@@ -35,7 +35,7 @@ const zh = {
   request: {
     title: '共享申请', fields: '申请信息项', purpose: '申请事由', useScope: '使用范围', legalBasis: '共享依据（法律法规或文件）', validUntil: '申请期限至',
     submit: '提交申请', submitted: '申请已提交，等待提供方审批', inbox: '待我审批', mine: '我的申请', all: '全部申请',
-    dataset: '资源', consumer: '申请部门', provider: '提供部门', waiting: '已等待', workingDays: '{{count}} 个工作日', deadline: '答复期限', overdue: '已超期',
+    dataset: '资源', consumer: '申请部门', provider: '提供部门', waiting: '已等待', workingDays: '{{count}} 个工作日', dueIn: '剩 {{days}} 天 {{hours}} 小时', deadline: '答复期限', overdue: '已超期',
     approve: '审批', reject: '驳回', rejectReason: '驳回理由', withdraw: '撤回', withdrawn: '已撤回', rejected: '已驳回', approved: '已批准，授权已生效',
     historyTitle: '处理记录', requestedBy: '申请人', createdAt: '申请时间', decision: '审批意见',
   },
@@ -104,7 +104,7 @@ const en: Dictionary = {
   request: {
     title: 'Access request', fields: 'Fields wanted', purpose: 'Purpose', useScope: 'Use scope', legalBasis: 'Legal basis', validUntil: 'Wanted until',
     submit: 'Send request', submitted: 'Request sent: waiting for the provider', inbox: 'Waiting on me', mine: 'My requests', all: 'All requests',
-    dataset: 'Dataset', consumer: 'Consumer', provider: 'Provider', waiting: 'Waiting', workingDays: '{{count}} working days', deadline: 'Answer by', overdue: 'Overdue',
+    dataset: 'Dataset', consumer: 'Consumer', provider: 'Provider', waiting: 'Waiting', workingDays: '{{count}} working days', dueIn: '{{days}} d {{hours}} h left', deadline: 'Answer by', overdue: 'Overdue',
     approve: 'Review', reject: 'Reject', rejectReason: 'Reason for rejecting', withdraw: 'Withdraw', withdrawn: 'Withdrawn', rejected: 'Rejected', approved: 'Approved: the grant is in force',
     historyTitle: 'History', requestedBy: 'Requested by', createdAt: 'Filed', decision: 'Decision',
   },
