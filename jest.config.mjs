@@ -32,6 +32,22 @@ const shared = {
   testEnvironment: 'node',
 };
 
+// The web console's component tests: React in jsdom, TSX compiled by swc with the automatic JSX runtime.
+const consoleProject = {
+  displayName: 'console',
+  testMatch: ['<rootDir>/apps/console/src/**/*.spec.tsx'],
+  testEnvironment: 'jsdom',
+  setupFiles: ['<rootDir>/apps/console/jest.setup.mjs'],
+  extensionsToTreatAsEsm: ['.ts', '.tsx'],
+  transform: {
+    '^.+\\.tsx?$': [
+      '@swc/jest',
+      { swcrc: false, jsc: { parser: { syntax: 'typescript', tsx: true }, target: 'es2022', transform: { react: { runtime: 'automatic' } } }, module: { type: 'es6' } },
+    ],
+  },
+  moduleNameMapper: { '\\.css$': '<rootDir>/apps/console/src/testing/style-stub.ts' },
+};
+
 export default {
   coverageProvider: 'v8',
   // End-to-end tests boot a gateway and a database; a project-level testTimeout is ignored by jest.
@@ -53,5 +69,6 @@ export default {
       globalSetup: '<rootDir>/test/medium/global-setup.mjs',
       globalTeardown: '<rootDir>/test/medium/global-teardown.mjs',
     },
+    consoleProject,
   ],
 };

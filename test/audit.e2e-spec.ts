@@ -191,6 +191,36 @@ describe('audit: every exchange on a tamper-evident record', () => {
     expect(result.data!.auditEvents).toMatchObject({ totalCount: 1, nodes: [{ principal: 'client:DG-PSB/psb-system', fieldsMasked: ['idCard'], department: { code: 'DG-PSB' } }] });
   });
 
+  it('lets an auditor find the events of a purpose by a word of it (case number, any case), wildcards taken literally', async () => {
+    // Through the gateway: the X-Purpose a consumer system sends (percent-encoded UTF-8) is what the event keeps.
+    const sent = '（2026）穗天市监登字第0042号 核验 Case-XZ-17';
+    const refused = await gateway.gql('mutation { createDepartment(input: { code: "DG-NOPE2", name: "x" }) { code } }', {}, taxSystem, { 'x-purpose': encodeURIComponent(sent) });
+    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const audit = gateway.get(AuditService);
+    await audit.record({ ...systemContext('x'), purpose: '100% 核验_批次' }, { action: 'records.query', outcome: AuditOutcome.ALLOWED, dataset: 'PSB-HOUSEHOLD' });
+    await audit.record({ ...systemContext('x'), purpose: '1000 核验 批次' }, { action: 'records.query', outcome: AuditOutcome.ALLOWED, dataset: 'PSB-HOUSEHOLD' });
+
+    const search = (purpose: string, extra = '') =>
+      gateway.gql<{ auditEvents: { totalCount: number; nodes: { purpose: string; principal: string; action: string }[] } }>(
+        `query($filter: AuditFilter) { auditEvents(filter: $filter) { totalCount nodes { purpose principal action } } }`,
+        { filter: { purpose, ...(extra ? { action: extra } : {}) } },
+        cityAuditor,
+      );
+    const byCase = await search('0042号');
+    expect(byCase.errors).toBeUndefined();
+    expect(byCase.data!.auditEvents).toMatchObject({ totalCount: 1, nodes: [{ purpose: sent, principal: 'client:DG-TAX/tax-system', action: 'mutation.createDepartment' }] });
+    expect((await search('case-xz-17')).data!.auditEvents.totalCount).toBe(1);
+    // % and _ are the auditor's text, not LIKE wildcards: '100%' matches only the event that says so.
+    expect((await search('100%')).data!.auditEvents.nodes.map((node) => node.purpose)).toEqual(['100% 核验_批次']);
+    expect((await search('核验_批次')).data!.auditEvents.nodes.map((node) => node.purpose)).toEqual(['100% 核验_批次']);
+    // Combined with the other filters, every condition holds.
+    expect((await search('核验', 'records.query')).data!.auditEvents.totalCount).toBe(2);
+    expect((await search('核验', 'records.*')).data!.auditEvents.nodes.map((node) => node.action)).toEqual(['records.query', 'records.query']);
+    expect((await search('no such purpose')).data!.auditEvents.totalCount).toBe(0);
+    const tooLong = await search('x'.repeat(201));
+    expect(tooLong.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
   it('shows a department auditor only the events touching their department, and pages with a cursor', async () => {
     const first = await gateway.gql<{ auditEvents: { totalCount: number; nodes: { department: { code: string } | null; providerDepartmentCode: string | null }[]; pageInfo: { endCursor: string; hasNextPage: boolean } } }>(
       '{ auditEvents(first: 2) { totalCount nodes { department { code } providerDepartmentCode } pageInfo { endCursor hasNextPage } } }',

@@ -229,6 +229,24 @@ if (!chromiumFound) {
       await page.context().close();
     });
 
+    it('auditor: searches by a word of the purpose; the filter goes into the URL and survives a reload', async () => {
+      const page = await signIn(browser, baseUrl, 'auditor@causeway.test');
+      await page.goto('/console/audit');
+      await page.getByTestId('audit-purpose').fill('法定代表人');
+      await page.getByRole('button', { name: /查\s*询/ }).click();
+      await page.waitForURL((url) => url.searchParams.get('purpose') === '法定代表人');
+      await page.locator('.ant-table-row', { hasText: 'access.request' }).waitFor();
+      // The unfiltered page's rows (reads, logins: no purpose) are gone once the filtered answer shows.
+      await page.locator('.ant-table-row').filter({ hasNotText: 'access.request' }).first().waitFor({ state: 'detached' });
+      expect(await page.locator('.ant-table-row').count()).toBe(1);
+      await page.reload();
+      await expect(page.getByTestId('audit-purpose').inputValue()).resolves.toBe('法定代表人');
+      await page.locator('.ant-table-row', { hasText: 'access.request' }).first().click();
+      await expect(tableText(page, '[data-testid=audit-detail]')).resolves.toContain('核查天河区市场主体法定代表人身份');
+      await screenshot(page, '12-audit-purpose');
+      await page.context().close();
+    });
+
     it('administrator: creates a system client, sees its key once, and revokes it; the API then refuses the key', async () => {
       const page = await signIn(browser, baseUrl, 'admin@causeway.test');
       await page.goto('/console/clients');

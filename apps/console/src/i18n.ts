@@ -35,7 +35,7 @@ const zh = {
   request: {
     title: '共享申请', fields: '申请信息项', purpose: '申请事由', useScope: '使用范围', legalBasis: '共享依据（法律法规或文件）', validUntil: '申请期限至',
     submit: '提交申请', submitted: '申请已提交，等待提供方审批', inbox: '待我审批', mine: '我的申请', all: '全部申请',
-    dataset: '资源', consumer: '申请部门', provider: '提供部门', waiting: '已等待', workingDays: '{{count}} 个工作日', deadline: '答复期限', overdue: '已超期',
+    dataset: '资源', consumer: '申请部门', provider: '提供部门', waiting: '已等待', workingDays: '{{count}} 个工作日', dueIn: '剩 {{days}} 天 {{hours}} 小时', deadline: '答复期限', overdue: '已超期',
     approve: '审批', reject: '驳回', rejectReason: '驳回理由', withdraw: '撤回', withdrawn: '已撤回', rejected: '已驳回', approved: '已批准，授权已生效',
     historyTitle: '处理记录', requestedBy: '申请人', createdAt: '申请时间', decision: '审批意见',
   },
@@ -50,6 +50,7 @@ const zh = {
     search: '查询', reset: '重置', exportCsv: '导出 CSV', exportJsonl: '导出 JSONL', seq: '序号', at: '时间', detail: '事件详情', rows: '返回行数',
     fieldsClear: '明文字段', fieldsMasked: '脱敏字段', fieldsRefused: '拒绝字段', reason: '原因', chain: '审计链校验', chainOk: '链完整', chainBroken: '链已损坏',
     headSeq: '链头序号', checkedAt: '校验时间', lastCheckpoint: '最近签名检查点', verify: '重新校验', charts: '统计图表', perDay: '每日交换次数（按部门）', refusals: '每日拒绝与错误', topDatasets: '访问最多的资源', exported: '已导出 {{count}} 条',
+    purposeHint: '调用方声明的用途（X-Purpose）中包含这段文字即匹配，不区分大小写，如案件编号',
     outcomes: { ALLOWED: '允许', DENIED: '拒绝', ERROR: '错误' },
   },
   clients: {
@@ -103,7 +104,7 @@ const en: Dictionary = {
   request: {
     title: 'Access request', fields: 'Fields wanted', purpose: 'Purpose', useScope: 'Use scope', legalBasis: 'Legal basis', validUntil: 'Wanted until',
     submit: 'Send request', submitted: 'Request sent: waiting for the provider', inbox: 'Waiting on me', mine: 'My requests', all: 'All requests',
-    dataset: 'Dataset', consumer: 'Consumer', provider: 'Provider', waiting: 'Waiting', workingDays: '{{count}} working days', deadline: 'Answer by', overdue: 'Overdue',
+    dataset: 'Dataset', consumer: 'Consumer', provider: 'Provider', waiting: 'Waiting', workingDays: '{{count}} working days', dueIn: '{{days}} d {{hours}} h left', deadline: 'Answer by', overdue: 'Overdue',
     approve: 'Review', reject: 'Reject', rejectReason: 'Reason for rejecting', withdraw: 'Withdraw', withdrawn: 'Withdrawn', rejected: 'Rejected', approved: 'Approved: the grant is in force',
     historyTitle: 'History', requestedBy: 'Requested by', createdAt: 'Filed', decision: 'Decision',
   },
@@ -118,6 +119,7 @@ const en: Dictionary = {
     search: 'Search', reset: 'Reset', exportCsv: 'Export CSV', exportJsonl: 'Export JSONL', seq: 'Seq', at: 'Time', detail: 'Event', rows: 'Rows',
     fieldsClear: 'Clear fields', fieldsMasked: 'Masked fields', fieldsRefused: 'Refused fields', reason: 'Reason', chain: 'Chain verification', chainOk: 'Chain intact', chainBroken: 'Chain broken',
     headSeq: 'Head seq', checkedAt: 'Checked at', lastCheckpoint: 'Latest signed checkpoint', verify: 'Verify again', charts: 'Charts', perDay: 'Exchanges per day by department', refusals: 'Refusals and errors per day', topDatasets: 'Most read datasets', exported: '{{count}} events exported',
+    purposeHint: 'Matches events whose declared purpose (X-Purpose) contains this text, ignoring case, e.g. a case number',
     outcomes: { ALLOWED: 'Allowed', DENIED: 'Denied', ERROR: 'Error' },
   },
   clients: {

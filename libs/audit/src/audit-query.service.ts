@@ -28,6 +28,12 @@ const STATUS_CACHE_MS = 30_000;
 class Where {
   readonly clauses: string[] = [];
   readonly params: unknown[] = [];
+  /**
+   * "Department X on either side" (caller or provider), kept apart from the other clauses so that
+   * counting can add up the two sides, each an index-only scan, rather than visit every event of
+   * the range that a bitmap of the OR would touch.
+   */
+  eitherSide: { caller: string; provider: string } | null = null;
 
   add(clause: string): void {
     this.clauses.push(clause);
@@ -38,8 +44,28 @@ class Where {
     return `$${this.params.length}`;
   }
 
+  department(code: string): void {
+    const department = this.param(code);
+    const sides = { caller: `department = ${department}`, provider: `provider_department = ${department}` };
+    if (this.eitherSide) this.add(`(${sides.caller} or ${sides.provider})`);
+    else this.eitherSide = sides;
+  }
+
   get sql(): string {
-    return this.clauses.length === 0 ? '' : `where ${this.clauses.join(' and ')}`;
+    return this.sqlWith(this.eitherSide ? `(${this.eitherSide.caller} or ${this.eitherSide.provider})` : null);
+  }
+
+  /** The number of events matching, as one SELECT. */
+  get countSql(): string {
+    if (!this.eitherSide) return `select count(*)::int as count from audit_event ${this.sql}`;
+    const { caller, provider } = this.eitherSide;
+    // Each event once: those of the provider side whose caller is X were counted with the caller side.
+    return `select ((select count(*) from audit_event ${this.sqlWith(caller)}) + (select count(*) from audit_event ${this.sqlWith(`${provider} and (${caller}) is not true`)}))::int as count`;
+  }
+
+  private sqlWith(extra: string | null): string {
+    const clauses = extra ? [...this.clauses, extra] : this.clauses;
+    return clauses.length === 0 ? '' : `where ${clauses.join(' and ')}`;
   }
 }
 
@@ -128,7 +154,7 @@ export class AuditQueryService {
     const scope = this.scopeOf(ctx);
     const where = this.where(scope, filter);
     const cursorScope = `auditEvents:${ctx.principal.id}:${JSON.stringify(filter)}`;
-    const [{ count }] = (await this.db.query(`select count(*)::int as count from audit_event ${where.sql}`, where.params)) as { count: number }[];
+    const [{ count }] = (await this.db.query(where.countSql, where.params)) as { count: number }[];
     if (after) {
       const position = this.cursors.decode<{ seq: number }>(cursorScope, after);
       where.add(`seq < ${where.param(position.seq)}`);
@@ -307,16 +333,10 @@ export class AuditQueryService {
   private where(scope: AuditScope, filter: AuditFilter): Where {
     const where = new Where();
     if (scope.kind === 'none') throw forbidden('Only auditors may read the audit trail');
-    if (scope.kind === 'department') {
-      const department = where.param(scope.department);
-      where.add(`(department = ${department} or provider_department = ${department})`);
-    }
+    if (scope.kind === 'department') where.department(scope.department);
     if (filter.from) where.add(`at >= ${where.param(filter.from)}`);
     if (filter.to) where.add(`at < ${where.param(filter.to)}`);
-    if (filter.department) {
-      const department = where.param(filter.department);
-      where.add(`(department = ${department} or provider_department = ${department})`);
-    }
+    if (filter.department) where.department(filter.department);
     if (filter.dataset) where.add(`dataset = ${where.param(filter.dataset)}`);
     if (filter.principal) where.add(`principal = ${where.param(filter.principal)}`);
     if (filter.action) {
@@ -330,6 +350,9 @@ export class AuditQueryService {
       const field = where.param([filter.field]);
       where.add(`(fields_requested @> ${field}::text[] or fields_clear @> ${field}::text[] or fields_masked @> ${field}::text[])`);
     }
+    // Contains, not equals: an auditor knows a case number or a word of the purpose, not the
+    // exact text each consumer system sends.
+    if (filter.purpose) where.add(`purpose ilike ${where.param(`%${escapeLikeWildcards(filter.purpose)}%`)}`);
     if (filter.requestId) where.add(`request_id = ${where.param(filter.requestId)}`);
     return where;
   }

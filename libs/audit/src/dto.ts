@@ -166,6 +166,15 @@ export class AuditFilter {
   @MaxLength(200)
   field?: string;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'Words of the purpose the caller declared (X-Purpose): events whose purpose contains this text, ignoring case, e.g. a case number such as 2024-017.',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  purpose?: string;
+
   @Field(() => String, { nullable: true, description: 'Request id (X-Request-Id).' })
   @IsOptional()
   @IsString()

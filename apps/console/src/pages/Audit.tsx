@@ -8,31 +8,20 @@ import { describeError } from '../api';
 import { formatTime } from '../hooks';
 import { AUDIT_CHAIN, AUDIT_EVENTS, type AuditChainData, type AuditEvent, type AuditEventsData } from '../operations';
 import { toCsv, toJsonLines } from '../auditExport';
+import { auditFilterFromParams, auditParamsFromValues, type AuditFilterKey } from '../auditFilter';
 
 // ECharts is large: it loads only when the auditor opens the charts.
 const AuditCharts = lazy(() => import('./AuditCharts'));
 
-const FILTER_KEYS = ['from', 'to', 'department', 'dataset', 'action', 'outcome', 'principal'] as const;
-type FilterKey = (typeof FILTER_KEYS)[number];
 const OUTCOME_COLOURS: Record<string, string> = { ALLOWED: 'green', DENIED: 'red', ERROR: 'volcano' };
 const EXPORT_LIMIT = 10000;
-
-/** The filter in the URL, as the API's AuditFilter. */
-function filterOf(params: URLSearchParams): Record<string, string> {
-  const filter: Record<string, string> = {};
-  for (const key of FILTER_KEYS) {
-    const value = params.get(key);
-    if (value) filter[key] = value;
-  }
-  return filter;
-}
 
 export default function Audit() {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const client = useClient();
   const [params, setParams] = useSearchParams();
-  const filter = filterOf(params);
+  const filter = auditFilterFromParams(params);
   const [after, setAfter] = useState<string | null>(null);
   const [{ data, fetching, error }] = useQuery<AuditEventsData>({ query: AUDIT_EVENTS, variables: { filter, first: 50, after }, requestPolicy: 'network-only' });
   const [chain, refreshChain] = useQuery<AuditChainData>({ query: AUDIT_CHAIN, variables: { fresh: false } });
@@ -40,15 +29,9 @@ export default function Audit() {
   const [showCharts, setShowCharts] = useState(false);
   const [form] = Form.useForm();
 
-  const search = (values: Record<string, unknown>) => {
-    const next = new URLSearchParams();
-    for (const key of FILTER_KEYS) {
-      const value = values[key];
-      if (dayjs.isDayjs(value)) next.set(key, value.toISOString());
-      else if (typeof value === 'string' && value.trim()) next.set(key, value.trim());
-    }
+  const search = (values: Partial<Record<AuditFilterKey, unknown>>) => {
     setAfter(null);
-    setParams(next);
+    setParams(auditParamsFromValues(values));
   };
 
   /** Every event of the current filter, page after page through the API's cursor, saved as a file. */
@@ -72,7 +55,7 @@ export default function Audit() {
 
   const status = chain.data?.auditChainStatus;
   const initial = { ...filter, from: filter.from ? dayjs(filter.from) : undefined, to: filter.to ? dayjs(filter.to) : undefined };
-  const keyOf = (key: FilterKey) => t(`audit.${key}`);
+  const keyOf = (key: AuditFilterKey) => t(`audit.${key}`);
 
   return (
     <Space orientation="vertical" style={{ width: '100%' }} size="middle">
@@ -113,7 +96,8 @@ export default function Audit() {
             </Col>
             <Col span={6}><Form.Item name="action" label={keyOf('action')}><Input allowClear placeholder="records.*" /></Form.Item></Col>
             <Col span={6}><Form.Item name="principal" label={keyOf('principal')}><Input allowClear placeholder="user:…" /></Form.Item></Col>
-            <Col span={12} style={{ display: 'flex', alignItems: 'center', gap: 8, paddingTop: 6 }}>
+            <Col span={6}><Form.Item name="purpose" label={keyOf('purpose')} tooltip={t('audit.purposeHint')}><Input allowClear data-testid="audit-purpose" /></Form.Item></Col>
+            <Col span={6} style={{ display: 'flex', alignItems: 'center', gap: 8, paddingTop: 6 }}>
               <Button type="primary" htmlType="submit">{t('audit.search')}</Button>
               <Button onClick={() => { form.resetFields(); setParams(new URLSearchParams()); }}>{t('audit.reset')}</Button>
               {data && <Typography.Text type="secondary">{t('common.total', { count: data.auditEvents.totalCount })}</Typography.Text>}

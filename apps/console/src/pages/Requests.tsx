@@ -6,6 +6,7 @@ import { useMutation, useQuery } from 'urql';
 import { describeError } from '../api';
 import { formatTime, hasRole, useMe } from '../hooks';
 import { ACCESS_REQUESTS, REJECT, WITHDRAW, type AccessRequest, type AccessRequestsData } from '../operations';
+import { AnswerClockCell } from '../components/AnswerClock';
 import { ApprovalForm } from './ApprovalForm';
 
 const STATUS_COLOURS: Record<string, string> = { PENDING: 'gold', APPROVED: 'green', REJECTED: 'red', WITHDRAWN: 'default' };
@@ -86,12 +87,7 @@ function RequestList({ filter, mode }: { filter: Record<string, unknown>; mode: 
           { title: t('dataset.status'), dataIndex: 'status', render: (status: string) => <Tag color={STATUS_COLOURS[status]}>{t(`status.${status}`)}</Tag> },
           {
             title: t('request.waiting'),
-            render: (_: unknown, request) => (
-              <Space>
-                {t('request.workingDays', { count: request.waitingWorkingDays })}
-                {request.overdue && <Tag color="red">{t('request.overdue')}</Tag>}
-              </Space>
-            ),
+            render: (_: unknown, request) => <AnswerClockCell request={request} />,
           },
           { title: t('request.deadline'), dataIndex: 'deadline', render: formatTime },
           {
