@@ -8,6 +8,7 @@ import { Workflows1763750000000 } from './1763750000000-workflows.js';
 import { Objections1763760000000 } from './1763760000000-objections.js';
 import { ReturnFlows1763780000000 } from './1763780000000-return-flows.js';
 import { ExchangeStats1763780000001 } from './1763780000001-exchange-stats.js';
+import { CredentialsAndTimeliness1763790000100 } from './1763790000100-credentials-and-timeliness.js';
 
 /** Every migration, oldest first. Add new files here; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   Objections1763760000000,
   ReturnFlows1763780000000,
   ExchangeStats1763780000001,
+  CredentialsAndTimeliness1763790000100,
 ];
