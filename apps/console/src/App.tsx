@@ -103,7 +103,7 @@ function Shell({ session }: { session: Session }) {
   return (
     <MeContext.Provider value={me}>
       <Layout style={{ minHeight: '100vh' }}>
-        <Layout.Header style={{ display: 'flex', alignItems: 'center', gap: 24, paddingInline: 20 }}>
+        <Layout.Header className="cw-header" style={{ display: 'flex', alignItems: 'center', gap: 16, paddingInline: 20 }}>
           <span className="cw-brand">{t('app.short')}</span>
           <Menu
             theme="dark"
@@ -130,7 +130,7 @@ function Shell({ session }: { session: Session }) {
                 {session.displayName} ▾
               </Typography.Link>
             </Dropdown>
-            <Typography.Text style={{ color: '#c9d8ef' }}>{me.department?.name}</Typography.Text>
+            <span className="cw-department" title={me.department?.name}>{me.department?.name}</span>
             <span>
               {me.roles.map((role) => (
                 <Tag key={role} color="blue">
@@ -140,9 +140,6 @@ function Shell({ session }: { session: Session }) {
             </span>
             <Button size="small" onClick={() => switchLanguage(i18n.language === 'en' ? 'zh-CN' : 'en')}>
               {t('me.language')}
-            </Button>
-            <Button size="small" onClick={() => endSession('logout')}>
-              {t('me.logout')}
             </Button>
           </Space>
         </Layout.Header>

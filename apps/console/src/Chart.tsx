@@ -16,7 +16,8 @@ export function Chart({ title, option, testId, height = 260 }: { title: string; 
   useEffect(() => {
     if (!element.current || !drawn) return;
     const chart = echarts.init(element.current);
-    chart.setOption(JSON.parse(drawn) as ChartOption);
+    // Drawn at once: figures that grow for a second misread in a screenshot or a printout.
+    chart.setOption({ animation: false, ...(JSON.parse(drawn) as object) } as ChartOption);
     return () => chart.dispose();
   }, [drawn]);
   return (

@@ -1,4 +1,4 @@
-import { Button, Checkbox, Col, Form, Input, Row, Select, Space } from 'antd';
+import { Button, Checkbox, Col, Form, Input, Row, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { CATEGORIES, OPEN_TYPES, SHARING_TYPES, UPDATE_CYCLES } from './model';
 
@@ -60,22 +60,23 @@ export function FieldRows({ details = false }: { details?: boolean }) {
       {(items, { add, remove }) => (
         <>
           {items.map(({ key, name }) => (
-            <Space key={key} align="start" wrap data-testid={`field-row-${name}`}>
-              <Form.Item name={[name, 'name']} rules={[{ required: true }]}><Input placeholder={t('dataset.field.name')} style={{ width: 140 }} /></Form.Item>
-              <Form.Item name={[name, 'title']} rules={[{ required: true }]}><Input placeholder={t('dataset.field.title')} style={{ width: 160 }} /></Form.Item>
-              <Form.Item name={[name, 'type']}><Select style={{ width: 110 }} options={select(FIELD_TYPES)} /></Form.Item>
-              <Form.Item name={[name, 'sensitivity']}><Select style={{ width: 100 }} options={select(SENSITIVITIES, 'sensitivity')} /></Form.Item>
-              <Form.Item name={[name, 'mask']}><Select style={{ width: 120 }} options={select(MASKS)} /></Form.Item>
+            // A grid, not a wrapping row: a long message under one item stays in its column.
+            <Row key={key} gutter={8} align="top" wrap={false} data-testid={`field-row-${name}`}>
+              <Col flex="140px"><Form.Item name={[name, 'name']} rules={[{ required: true }]}><Input placeholder={t('dataset.field.name')} /></Form.Item></Col>
+              <Col flex="170px"><Form.Item name={[name, 'title']} rules={[{ required: true }]}><Input placeholder={t('dataset.field.title')} /></Form.Item></Col>
+              <Col flex="115px"><Form.Item name={[name, 'type']}><Select options={select(FIELD_TYPES)} /></Form.Item></Col>
+              <Col flex="100px"><Form.Item name={[name, 'sensitivity']}><Select options={select(SENSITIVITIES, 'sensitivity')} /></Form.Item></Col>
+              <Col flex="190px"><Form.Item name={[name, 'mask']}><Select options={select(MASKS)} /></Form.Item></Col>
               {details && (
                 <>
-                  <Form.Item name={[name, 'sharingType']}><Select allowClear placeholder={t('dataset.field.sharingDefault')} style={{ width: 130 }} options={select(SHARING_TYPES, 'sharingType')} /></Form.Item>
-                  <Form.Item name={[name, 'unit']}><Input placeholder={t('dataset.field.unit')} style={{ width: 70 }} /></Form.Item>
-                  <Form.Item name={[name, 'description']}><Input placeholder={t('dataset.field.description')} style={{ width: 160 }} /></Form.Item>
+                  <Col flex="150px"><Form.Item name={[name, 'sharingType']}><Select allowClear placeholder={t('dataset.field.sharingDefault')} options={select(SHARING_TYPES, 'sharingType')} /></Form.Item></Col>
+                  <Col flex="80px"><Form.Item name={[name, 'unit']}><Input placeholder={t('dataset.field.unit')} /></Form.Item></Col>
+                  <Col flex="auto"><Form.Item name={[name, 'description']}><Input placeholder={t('dataset.field.description')} /></Form.Item></Col>
                 </>
               )}
-              <Form.Item name={[name, 'isKey']} valuePropName="checked"><Checkbox>{t('dataset.field.key')}</Checkbox></Form.Item>
-              <Button onClick={() => remove(name)} aria-label={t('edit.removeField')}>×</Button>
-            </Space>
+              <Col flex="80px"><Form.Item name={[name, 'isKey']} valuePropName="checked"><Checkbox>{t('dataset.field.key')}</Checkbox></Form.Item></Col>
+              <Col flex="40px"><Button onClick={() => remove(name)} aria-label={t('edit.removeField')}>×</Button></Col>
+            </Row>
           ))}
           <div><Button onClick={() => add({ ...NEW_FIELD })}>{t('register.addField')}</Button></div>
         </>

@@ -70,7 +70,8 @@ export default function Timeliness() {
 type Translate = (key: string, options?: Record<string, unknown>) => string;
 
 function answersChart(rows: ProviderTimeliness[], nameOf: (code: string) => string, t: Translate): ChartOption {
-  const series = (name: string, color: string, value: (row: ProviderTimeliness) => number) => ({ name, type: 'bar', stack: 'requests', color, data: rows.map(value) });
+  // A zero is left out (null) rather than drawn as an empty segment of the stack.
+  const series = (name: string, color: string, value: (row: ProviderTimeliness) => number) => ({ name, type: 'bar', stack: 'requests', color, data: rows.map((row) => value(row) || null) });
   return {
     tooltip: { trigger: 'axis' },
     legend: { top: 0 },
@@ -94,8 +95,9 @@ function daysChart(rows: ProviderTimeliness[], nameOf: (code: string) => string,
     xAxis: { type: 'value', minInterval: 1 },
     yAxis: { type: 'category', data: rows.map((row) => nameOf(row.providerDepartmentCode)) },
     series: [
-      { name: t('timeliness.medianDays'), type: 'bar', data: rows.map((row) => row.medianAnswerWorkingDays) },
-      { name: t('timeliness.maxDays'), type: 'bar', data: rows.map((row) => row.maxAnswerWorkingDays) },
+      // Labelled: an answer on the day of filing takes 0 working days, a bar of no length.
+      { name: t('timeliness.medianDays'), type: 'bar', label: { show: true, position: 'right' }, data: rows.map((row) => row.medianAnswerWorkingDays) },
+      { name: t('timeliness.maxDays'), type: 'bar', label: { show: true, position: 'right' }, data: rows.map((row) => row.maxAnswerWorkingDays) },
     ],
   };
 }
