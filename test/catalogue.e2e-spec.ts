@@ -180,6 +180,28 @@ describe('catalogue: registering and finding datasets', () => {
     expect(first!.action).toBe('REGISTERED');
   });
 
+  it('edits a dataset and its fields, each refused problem naming the input it is about (the console puts it under that form item)', async () => {
+    const UPDATE = 'mutation($input: UpdateDatasetInput!) { updateDataset(code: "AMR-ENT-REG", input: $input) { sharingType sharingCondition } }';
+    const DEFINE = 'mutation($fields: [FieldInput!]!) { defineFields(dataset: "AMR-ENT-REG", fields: $fields) { fields { name sensitivity mask } } }';
+    const problems = (result: { errors?: { extensions?: Record<string, unknown> }[] }) => result.errors?.[0]?.extensions?.problems as { field: string; message: string }[] | undefined;
+
+    const conditional = await gateway.gql(UPDATE, { input: { sharingType: 'CONDITIONAL', sharingBasis: '《政务数据共享管理办法》' } }, amrSteward);
+    expect(conditional.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(problems(conditional)?.map((problem) => problem.field)).toEqual(['input.sharingCondition']);
+    const blankTitle = await gateway.gql(UPDATE, { input: { title: '' } }, amrSteward);
+    expect(problems(blankTitle)?.[0]?.field).toBe('input.title');
+
+    const fields = enterpriseRegistry().fields;
+    const unmasked = await gateway.gql(DEFINE, { fields: [fields[0], { ...fields[2], mask: 'NONE' }] }, amrSteward);
+    expect(problems(unmasked)).toEqual([{ field: 'fields[1].mask', message: expect.stringContaining('SENSITIVE') }]);
+    const badName = await gateway.gql(DEFINE, { fields: [fields[0], { ...fields[1], name: 'Ent Name' }] }, amrSteward);
+    expect(problems(badName)?.map((problem) => problem.field)).toEqual(['fields[1].name']);
+
+    const defined = await gateway.gql<{ defineFields: { fields: { name: string }[] } }>(DEFINE, { fields: [...fields, { name: 'regDate', title: '成立日期', type: 'DATE', mask: 'YEAR_ONLY' }] }, amrSteward);
+    expect(defined.errors).toBeUndefined();
+    expect(defined.data!.defineFields.fields.map((field) => field.name)).toEqual(['creditCode', 'entName', 'legalRepIdCard', 'regDate']);
+  });
+
   it('finds datasets by Chinese and English words, filters and pages with cursors', async () => {
     const search = (filter: string, first = 10, after?: string) =>
       gateway.gql<{ datasets: { totalCount: number; nodes: { code: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } }>(

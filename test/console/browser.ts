@@ -30,14 +30,14 @@ export async function listen(app: NestFastifyApplication): Promise<string> {
 export const PASSWORD = 'correct horse battery staple';
 
 /** Signs in through the console's login form, as a person would. */
-export async function signIn(browser: Browser, baseUrl: string, email: string): Promise<Page> {
+export async function signIn(browser: Browser, baseUrl: string, email: string, password = PASSWORD): Promise<Page> {
   const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1360, height: 860 }, locale: 'zh-CN' });
   const page = await context.newPage();
   page.setDefaultTimeout(10000);
   await page.goto('/console/');
   await page.waitForURL(/\/console\/login/);
   await page.locator('#email').fill(email);
-  await page.locator('#password').fill(PASSWORD);
+  await page.locator('#password').fill(password);
   await page.getByRole('button', { name: /登\s*录/ }).click();
   await page.getByTestId('whoami').waitFor();
   return page;

@@ -1,13 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SharingType } from '@causeway/catalogue';
+import { getDataSourceToken } from '@nestjs/typeorm';
 import { Role } from '@causeway/core';
 import iconv from 'iconv-lite';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import type { DataSource } from 'typeorm';
 import { PEOPLE, peopleRegister } from '../support/exchange-fixtures.js';
 import { TestGateway } from '../support/gateway.js';
-import { chromiumFound, launchBrowser, listen, SCREENSHOTS, screenshot, signIn, SKIP_REASON } from './browser.js';
+import { chromiumFound, launchBrowser, listen, PASSWORD, SCREENSHOTS, screenshot, signIn, SKIP_REASON } from './browser.js';
 
 // A provider in the city (division 440100) and a consumer in Tianhe district (440106).
 const PROVIDER = 'DG-PSB';
@@ -47,6 +49,8 @@ if (!chromiumFound) {
       await gateway.person(CONSUMER, CONSUMER_STEWARD, [Role.STEWARD]);
       await gateway.person('GZ-DATA', 'auditor@causeway.test', [Role.AUDITOR]);
       await gateway.person('GZ-DATA', 'admin@causeway.test', [Role.ADMIN]);
+      await gateway.person(CONSUMER, 'newcomer@causeway.test', [Role.ANALYST]);
+      await gateway.person(CONSUMER, 'leaver@causeway.test', [Role.ANALYST]);
       // Conditional sharing: another department reads rows only under a grant it asked for.
       await gateway.dataset(PROVIDER, peopleRegister({ sharingType: SharingType.CONDITIONAL, sharingCondition: '用于法定职责范围内的核查' }));
       baseUrl = await listen(gateway.app);
@@ -77,7 +81,8 @@ if (!chromiumFound) {
       await page.reload();
       await page.getByText('Visible datasets').waitFor();
       await page.getByRole('button', { name: /中\s*文/ }).click();
-      await page.getByRole('button', { name: '退出登录' }).click();
+      await page.getByTestId('user-menu').click();
+      await page.getByRole('menuitem', { name: '退出登录' }).click();
       await page.getByText('您已退出登录。').waitFor();
       await page.context().close();
     });
@@ -269,6 +274,149 @@ if (!chromiumFound) {
       expect((await me()).errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
       await page.goto('/console/organisation');
       await page.locator('.ant-tree').getByText('广州市天河区市场监督管理局 (TH-AMR)').waitFor();
+      await page.context().close();
+    });
+
+    const login = (email: string, password: string) =>
+      fetch(`${baseUrl}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: 'mutation($input: LoginInput!) { login(input: $input) { token } }', variables: { input: { email, password } } }),
+      }).then((r) => r.json() as Promise<{ data?: { login: { token: string } }; errors?: { extensions: { code: string } }[] }>);
+
+    it("administrator: disables a person (their login is refused) and enables them; resets another's password, shown once with copy", async () => {
+      const page = await signIn(browser, baseUrl, 'admin@causeway.test');
+      await page.goto('/console/organisation');
+      await page.getByRole('tab', { name: '人员' }).click();
+      const leaver = page.locator('tr', { hasText: 'leaver@causeway.test' });
+      await leaver.getByRole('button', { name: /停\s*用/ }).click();
+      await page.getByTestId('reason').fill('调离本单位');
+      await page.getByRole('button', { name: /确\s*定/ }).click();
+      await page.getByText('已停用 leaver@causeway.test').waitFor();
+      await leaver.getByText('已停用').waitFor();
+      await screenshot(page, '14-people-disabled');
+      expect((await login('leaver@causeway.test', PASSWORD)).errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
+      await leaver.getByRole('button', { name: /启\s*用/ }).click();
+      await leaver.getByText('有效').waitFor();
+      expect((await login('leaver@causeway.test', PASSWORD)).data?.login.token).toBeTruthy();
+      // The administrator cannot disable themselves: the button is not offered.
+      await expect(page.locator('tr', { hasText: 'admin@causeway.test' }).getByRole('button', { name: /停\s*用/ }).count()).resolves.toBe(0);
+
+      await page.locator('tr', { hasText: 'newcomer@causeway.test' }).getByRole('button', { name: '重置密码' }).click();
+      await page.getByRole('button', { name: /确\s*定/ }).click();
+      const temporary = (await page.getByTestId('temporary-password').innerText()).trim();
+      expect(temporary).toMatch(/^[A-Za-z2-9]{4}(-[A-Za-z2-9]{4}){3}$/);
+      await screenshot(page, '15-people-reset-password');
+      await page.locator('.ant-modal-footer').getByRole('button', { name: /关\s*闭/ }).click();
+      await page.locator('tr', { hasText: 'newcomer@causeway.test' }).getByText('待修改密码').waitFor();
+      await page.context().close();
+
+      // The person signs in with it: nothing but choosing a new password is offered.
+      const newcomer = await signIn(browser, baseUrl, 'newcomer@causeway.test', temporary);
+      await newcomer.getByText('请先设置新密码').waitFor();
+      await expect(newcomer.locator('.ant-menu-item').count()).resolves.toBe(0);
+      await screenshot(newcomer, '13-forced-password-change');
+      await newcomer.locator('#currentPassword').fill(temporary);
+      await newcomer.locator('#newPassword').fill('my own new passphrase');
+      await newcomer.locator('#confirm').fill('my own new passphrase');
+      await newcomer.getByRole('button', { name: '确认修改' }).click();
+      await newcomer.getByText('可见资源').waitFor();
+      await newcomer.context().close();
+      expect((await login('newcomer@causeway.test', temporary)).errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
+    });
+
+    it('everyone: changes their own password from the user menu; a wrong current password shows under that field, and the other session ends', async () => {
+      const other = (await login('leaver@causeway.test', PASSWORD)).data!.login.token;
+      const page = await signIn(browser, baseUrl, 'leaver@causeway.test');
+      await page.getByTestId('user-menu').click();
+      await page.getByRole('menuitem', { name: '修改密码' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.locator('#currentPassword').fill('not my password');
+      await dialog.locator('#newPassword').fill('short');
+      await dialog.locator('#confirm').fill('different');
+      await dialog.getByRole('button', { name: '确认修改' }).click();
+      await dialog.locator('#newPassword_help').getByText('至少 12 个字符').waitFor();
+      await dialog.locator('#confirm_help').getByText('两次输入的新密码不一致').waitFor();
+      await dialog.locator('#newPassword').fill('a long enough passphrase');
+      await dialog.locator('#confirm').fill('a long enough passphrase');
+      await dialog.getByRole('button', { name: '确认修改' }).click();
+      // Refused by the API: its message under the field it is about.
+      await dialog.locator('#currentPassword_help').getByText('is not your current password').waitFor();
+      await screenshot(page, '12-change-password');
+      await dialog.locator('#currentPassword').fill(PASSWORD);
+      await dialog.getByRole('button', { name: '确认修改' }).click();
+      await page.getByText('密码已修改；其他设备上的登录已失效。').waitFor();
+      // This session goes on with the new token; the other one is refused.
+      await page.goto('/console/catalogue');
+      await page.locator('.ant-table-row').first().waitFor();
+      const me = await fetch(`${baseUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${other}` }, body: JSON.stringify({ query: '{ me { id } }' }) });
+      expect(((await me.json()) as { errors?: { extensions: { code: string } }[] }).errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
+      // A person without the administrator's role is offered no administration, and the page refuses.
+      await expect(page.locator('.ant-menu').innerText()).resolves.not.toContain('组织与人员');
+      await page.goto('/console/organisation');
+      await page.getByText('您的角色无权访问此页面。').waitFor();
+      await page.context().close();
+    });
+
+    it("provider's steward: edits a dataset and its fields; the API's problems show under the form items they are about", async () => {
+      const page = await signIn(browser, baseUrl, PROVIDER_STEWARD);
+      await page.goto('/console/catalogue/PSB-HOUSEHOLD-MOVES');
+      await page.getByRole('button', { name: /编\s*辑/ }).click();
+      await page.waitForURL(/\/catalogue\/PSB-HOUSEHOLD-MOVES\/edit$/);
+      await page.locator('#sharingCondition').fill('');
+      await page.locator('#summary').fill('户籍迁入、迁出登记记录（含省内迁移）');
+      await page.getByRole('button', { name: '保存目录信息' }).click();
+      await page.locator('#sharingCondition_help').getByText('is required for CONDITIONAL sharing').waitFor();
+      await screenshot(page, '16-edit-metadata-validation');
+      await page.locator('#sharingCondition').fill('仅限户籍管理相关部门');
+      await page.getByRole('button', { name: '保存目录信息' }).click();
+      await page.getByText('已保存').waitFor();
+
+      await page.getByRole('tab', { name: '信息项' }).click();
+      await page.getByTestId('field-row-0').locator('.ant-select').nth(1).click();
+      await page.locator('.ant-select-dropdown:visible').getByTitle('敏感').click();
+      await page.getByRole('button', { name: '保存信息项' }).click();
+      await page.locator('#fields_0_mask_help').getByText('a SENSITIVE field is served masked').waitFor();
+      await screenshot(page, '17-edit-fields-validation');
+      await page.getByTestId('field-row-0').locator('.ant-select').nth(2).click();
+      await page.locator('.ant-select-dropdown:visible').getByTitle('REDACT').click();
+      await page.getByRole('button', { name: '保存信息项' }).click();
+      await page.getByText('已保存').first().waitFor();
+      await page.getByRole('link', { name: '返回资源页' }).click();
+      await page.getByText('户籍迁入、迁出登记记录（含省内迁移）').waitFor();
+      await page.getByRole('tab', { name: '信息项' }).click();
+      await expect(page.locator('.ant-table', { hasText: 'moveId' }).innerText().then((text) => text.replace(/\s+/g, ' '))).resolves.toMatch(/moveId.*敏感.*REDACT/);
+      await page.context().close();
+    });
+
+    it('auditor: the timeliness dashboards show answers per provider and the overdue list, loaded on demand', async () => {
+      // A request of another district waits past its deadline.
+      await gateway.department('YX-AMR', '广州市越秀区市场监督管理局', '440104');
+      await gateway.person('YX-AMR', 'steward.yuexiu@causeway.test', [Role.STEWARD]);
+      const yuexiu = (await login('steward.yuexiu@causeway.test', PASSWORD)).data!.login.token;
+      const filed = await gateway.gql<{ requestAccess: { id: string } }>(
+        'mutation($input: RequestAccessInput!) { requestAccess(input: $input) { id } }',
+        { input: { dataset: 'PSB-PEOPLE', fields: ['district'], purpose: '越秀区市场主体核查' } },
+        yuexiu,
+      );
+      expect(filed.errors).toBeUndefined();
+      await gateway.app.get<DataSource>(getDataSourceToken() as string).query(
+        `update access_request set created_at = now() - interval '20 days', deadline = now() - interval '6 days' where id = $1`,
+        [filed.data!.requestAccess.id],
+      );
+
+      const page = await signIn(browser, baseUrl, 'auditor@causeway.test');
+      await page.getByRole('menuitem', { name: '办理时效' }).click();
+      await page.getByTestId('timeliness-answers').locator('canvas').waitFor();
+      await page.getByTestId('timeliness-days').locator('canvas').waitFor();
+      const totals = await tableText(page, '[data-testid=timeliness-totals]');
+      expect(totals).toMatch(/收到申请\s*2/);
+      expect(totals).toMatch(/超期未答复\s*1/);
+      const overdue = await tableText(page, '[data-testid=overdue-list]');
+      expect(overdue).toContain('PSB-PEOPLE');
+      expect(overdue).toContain('广州市越秀区市场监督管理局');
+      expect(overdue).toContain('广州市公安局');
+      await screenshot(page, '18-timeliness');
       await page.context().close();
     });
   });

@@ -1,4 +1,4 @@
-import { App as AntApp, Button, ConfigProvider, Layout, Menu, Result, Space, Spin, Tag, Tooltip, Typography } from 'antd';
+import { App as AntApp, Button, ConfigProvider, Dropdown, Layout, Menu, Result, Space, Spin, Tag, Typography } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
@@ -10,6 +10,7 @@ import { hasRole, MeContext, type Me } from './hooks';
 import { switchLanguage } from './i18n';
 import { FONT_STACK, type Role } from './model';
 import { ME, type MeData } from './operations';
+import { ChangePasswordModal, ForcedPasswordChange } from './pages/ChangePassword';
 import { LoginPage } from './pages/Login';
 import { currentSession, endSession, onSessionChange, type Session } from './session';
 
@@ -24,6 +25,8 @@ const Clients = lazy(() => import('./pages/Clients'));
 const Organisation = lazy(() => import('./pages/Organisation'));
 const Upload = lazy(() => import('./pages/Upload'));
 const Register = lazy(() => import('./pages/Register'));
+const DatasetEdit = lazy(() => import('./pages/DatasetEdit'));
+const Timeliness = lazy(() => import('./pages/Timeliness'));
 
 interface Page {
   path: string;
@@ -76,6 +79,7 @@ function Shell({ session }: { session: Session }) {
   const [{ data, error, fetching }] = useQuery<MeData>({ query: ME, requestPolicy: 'network-only' });
   const navigate = useNavigate();
   const location = useLocation();
+  const [changingPassword, setChangingPassword] = useState(false);
   if (fetching && !data) return <Spin style={{ marginTop: '30vh', width: '100%' }} />;
   if (error || !data) return <Result status="error" title={describeError(error)} />;
   const me: Me = data.me;
@@ -88,16 +92,18 @@ function Shell({ session }: { session: Session }) {
     { path: '/upload', label: t('nav.upload'), roles: ['STEWARD'], element: <Upload /> },
     { path: '/register', label: t('nav.register'), roles: ['STEWARD'], element: <Register /> },
     { path: '/audit', label: t('nav.audit'), roles: ['AUDITOR'], element: <Audit /> },
+    { path: '/timeliness', label: t('nav.timeliness'), roles: ['AUDITOR', 'ADMIN'], element: <Timeliness /> },
     { path: '/clients', label: t('nav.clients'), roles: ['ADMIN'], element: <Clients /> },
     { path: '/organisation', label: t('nav.organisation'), roles: ['ADMIN'], element: <Organisation /> },
   ];
-  const visible = pages.filter((page) => page.roles === null || hasRole(me, ...page.roles));
+  // A temporary password: the API serves nothing but changing it, so nothing else is offered.
+  const visible = session.mustChangePassword ? [] : pages.filter((page) => page.roles === null || hasRole(me, ...page.roles));
   const selected = visible.filter((page) => page.path !== '/' && location.pathname.startsWith(page.path)).map((page) => page.path);
 
   return (
     <MeContext.Provider value={me}>
       <Layout style={{ minHeight: '100vh' }}>
-        <Layout.Header style={{ display: 'flex', alignItems: 'center', gap: 24, paddingInline: 20 }}>
+        <Layout.Header className="cw-header" style={{ display: 'flex', alignItems: 'center', gap: 16, paddingInline: 20 }}>
           <span className="cw-brand">{t('app.short')}</span>
           <Menu
             theme="dark"
@@ -108,10 +114,23 @@ function Shell({ session }: { session: Session }) {
             onClick={({ key }) => navigate(key)}
           />
           <Space size="middle" data-testid="whoami">
-            <Tooltip title={me.label}>
-              <Typography.Text style={{ color: '#fff' }}>{session.displayName}</Typography.Text>
-            </Tooltip>
-            <Typography.Text style={{ color: '#c9d8ef' }}>{me.department?.name}</Typography.Text>
+            <Dropdown
+              trigger={['click']}
+              menu={{
+                items: [
+                  { key: 'label', label: me.label, disabled: true },
+                  { type: 'divider' },
+                  { key: 'password', label: t('me.changePassword'), disabled: session.mustChangePassword },
+                  { key: 'logout', label: t('me.logout') },
+                ],
+                onClick: ({ key }) => (key === 'password' ? setChangingPassword(true) : key === 'logout' ? endSession('logout') : undefined),
+              }}
+            >
+              <Typography.Link style={{ color: '#fff' }} data-testid="user-menu">
+                {session.displayName} ▾
+              </Typography.Link>
+            </Dropdown>
+            <span className="cw-department" title={me.department?.name}>{me.department?.name}</span>
             <span>
               {me.roles.map((role) => (
                 <Tag key={role} color="blue">
@@ -122,21 +141,24 @@ function Shell({ session }: { session: Session }) {
             <Button size="small" onClick={() => switchLanguage(i18n.language === 'en' ? 'zh-CN' : 'en')}>
               {t('me.language')}
             </Button>
-            <Button size="small" onClick={() => endSession('logout')}>
-              {t('me.logout')}
-            </Button>
           </Space>
         </Layout.Header>
         <Layout.Content className="cw-page">
-          <Suspense fallback={<Spin />}>
-            <Routes>
-              {visible.map((page) => (
-                <Route key={page.path} path={page.path} element={page.element} />
-              ))}
-              <Route path="/catalogue/:code" element={<DatasetPage />} />
-              <Route path="*" element={<Result status="403" title={t('common.forbidden')} />} />
-            </Routes>
-          </Suspense>
+          {session.mustChangePassword ? (
+            <ForcedPasswordChange />
+          ) : (
+            <Suspense fallback={<Spin />}>
+              <Routes>
+                {visible.map((page) => (
+                  <Route key={page.path} path={page.path} element={page.element} />
+                ))}
+                <Route path="/catalogue/:code" element={<DatasetPage />} />
+                {hasRole(me, 'STEWARD') && <Route path="/catalogue/:code/edit" element={<DatasetEdit />} />}
+                <Route path="*" element={<Result status="403" title={t('common.forbidden')} />} />
+              </Routes>
+            </Suspense>
+          )}
+          <ChangePasswordModal open={changingPassword} onClose={() => setChangingPassword(false)} />
         </Layout.Content>
       </Layout>
     </MeContext.Provider>

@@ -36,6 +36,9 @@ const CODE_MESSAGES: Record<string, string> = {
   BAD_USER_INPUT: 'error.BAD_USER_INPUT',
   NOT_FOUND: 'error.NOT_FOUND',
   CONFLICT: 'error.CONFLICT',
+  RATE_LIMITED: 'error.RATE_LIMITED',
+  SERVICE_UNAVAILABLE: 'error.SERVICE_UNAVAILABLE',
+  AUDIT_UNAVAILABLE: 'error.AUDIT_UNAVAILABLE',
 };
 
 /** The API's error, prefixed with what it means in the reader's language. */

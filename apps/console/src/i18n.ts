@@ -7,13 +7,23 @@ export type Language = 'zh-CN' | 'en';
 
 const zh = {
   app: { title: 'Causeway 政务数据共享交换平台', short: 'Causeway 数据共享交换' },
-  nav: { dashboard: '工作台', catalogue: '资源目录', requests: '共享申请', grants: '授权管理', upload: '数据上传', register: '登记资源', audit: '审计日志', clients: '系统接入', organisation: '组织与人员' },
-  org: { departments: '部门', people: '人员', createDepartment: '新建部门', createPerson: '新建人员', division: '行政区划代码', name: '部门名称', parent: '上级部门', displayName: '姓名', disabled: '已停用' },
+  nav: { dashboard: '工作台', catalogue: '资源目录', requests: '共享申请', grants: '授权管理', upload: '数据上传', register: '登记资源', audit: '审计日志', timeliness: '办理时效', clients: '系统接入', organisation: '组织与人员' },
+  org: {
+    departments: '部门', people: '人员', createDepartment: '新建部门', createPerson: '新建人员', division: '行政区划代码', name: '部门名称', parent: '上级部门', displayName: '姓名', disabled: '已停用',
+    disable: '停用', enable: '启用', resetPassword: '重置密码', disableConfirm: '停用 {{name}}？停用后无法登录，已有的登录立即失效。', disableReason: '停用原因（记入审计日志）',
+    disableReasonDefault: '管理员停用', disabledDone: '已停用 {{name}}', enabledDone: '已启用 {{name}}，可重新登录', mustChange: '待修改密码', lastLogin: '最近登录',
+    resetConfirm: '重置 {{name}} 的密码？', resetHint: '将生成一次性临时密码，其现有登录立即失效；本人下次登录时须先修改密码。',
+    temporaryTitle: '{{email}} 的临时密码', temporaryOnce: '请立即复制此临时密码，并通过安全渠道交给本人：关闭后将无法再次查看。',
+  },
   login: {
     title: '登录', email: '电子邮箱', password: '密码', submit: '登录', expired: '会话已过期，请重新登录。', loggedOut: '您已退出登录。',
     required: '请输入{{what}}', hint: '使用部门分配的账号登录；系统接入请使用 API 密钥调用接口。',
   },
-  me: { department: '所属部门', roles: '角色', label: '身份标识', logout: '退出登录', language: 'English' },
+  me: { department: '所属部门', roles: '角色', label: '身份标识', logout: '退出登录', language: 'English', changePassword: '修改密码' },
+  password: {
+    title: '修改密码', current: '当前密码', new: '新密码', confirm: '确认新密码', rule: '至少 12 个字符', mismatch: '两次输入的新密码不一致', submit: '确认修改',
+    changed: '密码已修改；其他设备上的登录已失效。', forcedTitle: '请先设置新密码', forcedHint: '管理员已重置您的密码。请设置只有您本人知道的新密码后再继续使用。',
+  },
   role: { ADMIN: '管理员', ANALYST: '分析员', AUDITOR: '审计员', CONSUMER: '使用方', STEWARD: '数据管理员' },
   dashboard: { welcome: '欢迎，{{name}}', datasets: '可见资源', pending: '待处理申请', overdue: '已超期申请', grants: '生效授权' },
   filter: { search: '搜索资源名称、代码、摘要、关键词', provider: '提供部门', category: '资源分类', sharingType: '共享类型', openType: '开放类型', updateCycle: '更新周期', all: '全部' },
@@ -27,7 +37,7 @@ const zh = {
     code: '资源代码', title: '资源名称', provider: '提供方', summary: '摘要', theme: '主题', keywords: '关键词', format: '格式', license: '许可',
     sharingBasis: '共享依据', sharingCondition: '共享条件', openCondition: '开放条件', coverage: '空间范围', temporal: '时间范围', status: '状态',
     updatedAt: '更新时间', metadata: '元数据', fields: '信息项', versions: '版本', myAccess: '我的访问权限', preview: '数据预览', history: '变更记录',
-    field: { name: '字段名', title: '信息项名称', type: '类型', sensitivity: '敏感级别', sharingType: '共享类型', mask: '脱敏方式', key: '主键', unit: '单位' },
+    field: { name: '字段名', title: '信息项名称', type: '类型', sensitivity: '敏感级别', sharingType: '共享类型', mask: '脱敏方式', key: '主键', unit: '单位', description: '说明', sharingDefault: '同资源共享类型' },
     version: { version: '版本', rows: '行数', encoding: '编码', source: '来源文件', loadedAt: '载入时间', loadedBy: '载入人', current: '当前', publish: '设为当前版本', drop: '删除数据', dropConfirm: '删除 v{{version}} 的数据行？此操作不可撤销。' },
     noAccess: '您的部门暂无此资源的数据访问权限，可申请共享。', rowScope: '行范围', validUntil: '有效期至', aggregateOnly: '仅统计',
     everyRow: '全部行', noEnd: '长期', requestAccess: '申请共享', previewRows: '显示 {{count}} 行（按您部门的授权脱敏和筛选）',
@@ -65,24 +75,47 @@ const zh = {
     errors: '被拒绝的行', line: '行号', field: '字段', reason: '原因', download: '下载报告',
   },
   register: { title: '登记信息资源', submit: '登记', created: '资源已登记（草稿）', addField: '添加信息项' },
+  edit: {
+    edit: '编辑', title: '编辑资源', back: '返回资源页', metadata: '目录信息', fields: '信息项', saveMetadata: '保存目录信息', saveFields: '保存信息项', saved: '已保存',
+    fieldsHint: '保存后，下次上传的数据按新的信息项载入；已载入的版本不变。', removeField: '删除此信息项',
+  },
+  timeliness: {
+    title: '共享申请办理时效', period: '申请提交期间', received: '收到申请', answered: '已答复', inTimeRate: '按时答复率', overdueNow: '超期未答复', none: '此期间没有共享申请',
+    perProvider: '各提供部门答复情况（件）', answerDays: '答复用时（工作日）', inTime: '按时答复', late: '超时答复', pending: '办理中', overdue: '已超期',
+    medianDays: '中位数', maxDays: '最长', overdueList: '逾期清单', kind: '类型', subject: '事项', requester: '提出方', responsible: '责任方', deadline: '办理期限',
+    daysOverdue: '已超期', reminded: '最近催办', platform: '数据管理部门', kinds: { ACCESS_REQUEST: '共享申请', DEMAND: '数据需求', OBJECTION: '数据异议' },
+  },
   common: {
     save: '保存', cancel: '取消', confirm: '确定', loading: '加载中…', yes: '是', no: '否', actions: '操作', view: '查看', copy: '复制', total: '共 {{count}} 条',
     more: '加载更多', none: '无', done: '操作成功', close: '关闭', details: '详情', forbidden: '您的角色无权访问此页面。',
   },
-  error: { network: '网络错误', UNAUTHENTICATED: '未登录或会话已过期', FORBIDDEN: '无权执行此操作', BAD_USER_INPUT: '输入有误', NOT_FOUND: '未找到', CONFLICT: '冲突' },
+  error: {
+    network: '网络错误', UNAUTHENTICATED: '未登录或会话已过期', FORBIDDEN: '无权执行此操作', BAD_USER_INPUT: '输入有误', NOT_FOUND: '未找到', CONFLICT: '冲突',
+    RATE_LIMITED: '尝试过于频繁，请稍后再试', SERVICE_UNAVAILABLE: '服务暂时不可用，请稍后再试', AUDIT_UNAVAILABLE: '审计日志暂时无法写入，操作未执行',
+  },
 };
 
 type Dictionary = typeof zh;
 
 const en: Dictionary = {
   app: { title: 'Causeway data-sharing exchange', short: 'Causeway' },
-  nav: { dashboard: 'Dashboard', catalogue: 'Catalogue', requests: 'Access requests', grants: 'Grants', upload: 'Upload', register: 'Register dataset', audit: 'Audit', clients: 'System clients', organisation: 'Organisation' },
-  org: { departments: 'Departments', people: 'People', createDepartment: 'New department', createPerson: 'New person', division: 'Division code', name: 'Name', parent: 'Parent department', displayName: 'Name', disabled: 'Disabled' },
+  nav: { dashboard: 'Dashboard', catalogue: 'Catalogue', requests: 'Access requests', grants: 'Grants', upload: 'Upload', register: 'Register dataset', audit: 'Audit', timeliness: 'Timeliness', clients: 'System clients', organisation: 'Organisation' },
+  org: {
+    departments: 'Departments', people: 'People', createDepartment: 'New department', createPerson: 'New person', division: 'Division code', name: 'Name', parent: 'Parent department', displayName: 'Name', disabled: 'Disabled',
+    disable: 'Disable', enable: 'Enable', resetPassword: 'Reset password', disableConfirm: 'Disable {{name}}? They can no longer sign in, and their sessions end at once.', disableReason: 'Reason (kept in the audit log)',
+    disableReasonDefault: 'disabled by an administrator', disabledDone: '{{name}} disabled', enabledDone: '{{name}} enabled: they may sign in again', mustChange: 'Must change password', lastLogin: 'Last sign-in',
+    resetConfirm: "Reset {{name}}'s password?", resetHint: 'A one-time password is made and their sessions end at once; at their next sign-in they must choose a new password first.',
+    temporaryTitle: 'Temporary password of {{email}}', temporaryOnce: 'Copy this temporary password now and hand it to the person over a safe channel: it is never shown again.',
+  },
   login: {
     title: 'Sign in', email: 'E-mail', password: 'Password', submit: 'Sign in', expired: 'Your session expired: please sign in again.', loggedOut: 'You signed out.',
     required: 'Enter your {{what}}', hint: 'Sign in with the account your department gave you; systems call the API with an API key.',
   },
-  me: { department: 'Department', roles: 'Roles', label: 'Identity', logout: 'Sign out', language: '中文' },
+  me: { department: 'Department', roles: 'Roles', label: 'Identity', logout: 'Sign out', language: '中文', changePassword: 'Change password' },
+  password: {
+    title: 'Change password', current: 'Current password', new: 'New password', confirm: 'New password again', rule: 'At least 12 characters', mismatch: 'The two new passwords differ', submit: 'Change',
+    changed: 'Password changed; your sessions elsewhere have ended.', forcedTitle: 'Choose a new password first', forcedHint: 'An administrator reset your password. Choose a new one only you know to go on.',
+  },
   role: { ADMIN: 'Administrator', ANALYST: 'Analyst', AUDITOR: 'Auditor', CONSUMER: 'Consumer', STEWARD: 'Steward' },
   dashboard: { welcome: 'Welcome, {{name}}', datasets: 'Visible datasets', pending: 'Pending requests', overdue: 'Overdue requests', grants: 'Active grants' },
   filter: { search: 'Search titles, codes, summaries, keywords', provider: 'Provider', category: 'Category', sharingType: 'Sharing type', openType: 'Open type', updateCycle: 'Update cycle', all: 'All' },
@@ -96,7 +129,7 @@ const en: Dictionary = {
     code: 'Code', title: 'Title', provider: 'Provider', summary: 'Summary', theme: 'Theme', keywords: 'Keywords', format: 'Format', license: 'Licence',
     sharingBasis: 'Sharing basis', sharingCondition: 'Sharing condition', openCondition: 'Open condition', coverage: 'Spatial coverage', temporal: 'Temporal coverage', status: 'Status',
     updatedAt: 'Updated', metadata: 'Metadata', fields: 'Fields', versions: 'Versions', myAccess: 'My access', preview: 'Preview', history: 'History',
-    field: { name: 'Name', title: 'Title', type: 'Type', sensitivity: 'Sensitivity', sharingType: 'Sharing type', mask: 'Mask', key: 'Key', unit: 'Unit' },
+    field: { name: 'Name', title: 'Title', type: 'Type', sensitivity: 'Sensitivity', sharingType: 'Sharing type', mask: 'Mask', key: 'Key', unit: 'Unit', description: 'Description', sharingDefault: "Dataset's sharing" },
     version: { version: 'Version', rows: 'Rows', encoding: 'Encoding', source: 'Source file', loadedAt: 'Loaded', loadedBy: 'Loaded by', current: 'Current', publish: 'Make current', drop: 'Drop rows', dropConfirm: 'Drop the rows of v{{version}}? This cannot be undone.' },
     noAccess: 'Your department may not read rows of this dataset yet: request access.', rowScope: 'Row scope', validUntil: 'Valid until', aggregateOnly: 'Statistics only',
     everyRow: 'Every row', noEnd: 'No end', requestAccess: 'Request access', previewRows: '{{count}} rows (masked and scoped as your department may read them)',
@@ -134,11 +167,24 @@ const en: Dictionary = {
     errors: 'Refused rows', line: 'Line', field: 'Field', reason: 'Reason', download: 'Download report',
   },
   register: { title: 'Register a dataset', submit: 'Register', created: 'Dataset registered (draft)', addField: 'Add field' },
+  edit: {
+    edit: 'Edit', title: 'Edit dataset', back: 'Back to the dataset', metadata: 'Catalogue entry', fields: 'Fields', saveMetadata: 'Save entry', saveFields: 'Save fields', saved: 'Saved',
+    fieldsHint: 'The next upload is loaded under the new fields; versions already loaded stay as they are.', removeField: 'Remove this field',
+  },
+  timeliness: {
+    title: 'Access request timeliness', period: 'Filed between', received: 'Received', answered: 'Answered', inTimeRate: 'Answered in time', overdueNow: 'Overdue, unanswered', none: 'No access requests in this period',
+    perProvider: 'Answers per provider (requests)', answerDays: 'Answer time (working days)', inTime: 'In time', late: 'Late', pending: 'Pending', overdue: 'Overdue',
+    medianDays: 'Median', maxDays: 'Longest', overdueList: 'Overdue list', kind: 'Kind', subject: 'Subject', requester: 'Asked by', responsible: 'Must act', deadline: 'Deadline',
+    daysOverdue: 'Overdue by', reminded: 'Last reminder', platform: 'Data bureau', kinds: { ACCESS_REQUEST: 'Access request', DEMAND: 'Demand', OBJECTION: 'Objection' },
+  },
   common: {
     save: 'Save', cancel: 'Cancel', confirm: 'OK', loading: 'Loading…', yes: 'Yes', no: 'No', actions: 'Actions', view: 'View', copy: 'Copy', total: '{{count}} in all',
     more: 'Load more', none: 'None', done: 'Done', close: 'Close', details: 'Details', forbidden: 'Your roles do not give access to this page.',
   },
-  error: { network: 'Network error', UNAUTHENTICATED: 'Not signed in or session expired', FORBIDDEN: 'Not allowed', BAD_USER_INPUT: 'Invalid input', NOT_FOUND: 'Not found', CONFLICT: 'Conflict' },
+  error: {
+    network: 'Network error', UNAUTHENTICATED: 'Not signed in or session expired', FORBIDDEN: 'Not allowed', BAD_USER_INPUT: 'Invalid input', NOT_FOUND: 'Not found', CONFLICT: 'Conflict',
+    RATE_LIMITED: 'Too many attempts: try again later', SERVICE_UNAVAILABLE: 'Service unavailable: try again shortly', AUDIT_UNAVAILABLE: 'The audit log cannot be written: nothing was done',
+  },
 };
 
 function storedLanguage(): Language {

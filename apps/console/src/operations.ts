@@ -7,10 +7,18 @@ import type { AccessLevel, Role } from './model';
 
 export const LOGIN = /* GraphQL */ `
   mutation Login($input: LoginInput!) {
-    login(input: $input) { token expiresAt user { email displayName } }
+    login(input: $input) { token expiresAt mustChangePassword user { email displayName } }
   }
 `;
-export interface LoginData { login: { token: string; expiresAt: string; user: { email: string; displayName: string } } }
+export interface LoginResult { token: string; expiresAt: string; mustChangePassword: boolean; user: { email: string; displayName: string } }
+export interface LoginData { login: LoginResult }
+
+export const CHANGE_PASSWORD = /* GraphQL */ `
+  mutation ChangePassword($input: ChangePasswordInput!) {
+    changePassword(input: $input) { token expiresAt mustChangePassword user { email displayName } }
+  }
+`;
+export interface ChangePasswordData { changePassword: LoginResult }
 
 export const ME = /* GraphQL */ `
   query Me {
@@ -257,11 +265,31 @@ export const DROP_VERSION = /* GraphQL */ `
 
 export const USERS = /* GraphQL */ `
   query Users {
-    users { id email displayName roles active createdAt department { code name } }
+    users { id email displayName roles active mustChangePassword createdAt lastLoginAt department { code name } }
   }
 `;
-export interface User { id: string; email: string; displayName: string; roles: Role[]; active: boolean; createdAt: string; department: { code: string; name: string } }
+export interface User {
+  id: string; email: string; displayName: string; roles: Role[]; active: boolean; mustChangePassword: boolean; createdAt: string;
+  lastLoginAt: string | null; department: { code: string; name: string };
+}
 export interface UsersData { users: User[] }
+
+export const DISABLE_USER = /* GraphQL */ `
+  mutation DisableUser($id: ID!, $reason: String!) {
+    disableUser(id: $id, reason: $reason) { id active }
+  }
+`;
+export const ENABLE_USER = /* GraphQL */ `
+  mutation EnableUser($id: ID!) {
+    enableUser(id: $id) { id active }
+  }
+`;
+export const RESET_PASSWORD = /* GraphQL */ `
+  mutation ResetPassword($id: ID!) {
+    resetUserPassword(id: $id) { temporaryPassword user { id email mustChangePassword } }
+  }
+`;
+export interface ResetPasswordData { resetUserPassword: { temporaryPassword: string; user: { id: string; email: string; mustChangePassword: boolean } } }
 
 export const CREATE_USER = /* GraphQL */ `
   mutation CreateUser($input: CreateUserInput!) {
@@ -273,3 +301,35 @@ export const CREATE_DEPARTMENT = /* GraphQL */ `
     createDepartment(input: $input) { code name parentCode }
   }
 `;
+
+export const UPDATE_DATASET = /* GraphQL */ `
+  mutation UpdateDataset($code: String!, $input: UpdateDatasetInput!) {
+    updateDataset(code: $code, input: $input) { code updatedAt }
+  }
+`;
+export const DEFINE_FIELDS = /* GraphQL */ `
+  mutation DefineFields($dataset: String!, $fields: [FieldInput!]!) {
+    defineFields(dataset: $dataset, fields: $fields) { code fields { name } }
+  }
+`;
+
+export const TIMELINESS = /* GraphQL */ `
+  query Timeliness($from: DateTime, $to: DateTime) {
+    accessRequestStatistics(from: $from, to: $to) {
+      providerDepartmentCode received pending overdue approved rejected withdrawn answered answeredInTime answeredLate
+      medianAnswerWorkingDays averageAnswerWorkingDays maxAnswerWorkingDays
+    }
+    overdueItems { kind id stage subject requesterDepartmentCode responsible deadline workingDaysOverdue lastRemindedAt }
+    departments { code name }
+  }
+`;
+export interface ProviderTimeliness {
+  providerDepartmentCode: string; received: number; pending: number; overdue: number; approved: number; rejected: number; withdrawn: number;
+  answered: number; answeredInTime: number; answeredLate: number;
+  medianAnswerWorkingDays: number | null; averageAnswerWorkingDays: number | null; maxAnswerWorkingDays: number | null;
+}
+export interface OverdueItem {
+  kind: 'ACCESS_REQUEST' | 'DEMAND' | 'OBJECTION'; id: string; stage: string; subject: string; requesterDepartmentCode: string; responsible: string;
+  deadline: string; workingDaysOverdue: number; lastRemindedAt: string | null;
+}
+export interface TimelinessData { accessRequestStatistics: ProviderTimeliness[]; overdueItems: OverdueItem[]; departments: { code: string; name: string }[] }

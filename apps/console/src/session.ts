@@ -4,6 +4,8 @@ export interface Session {
   expiresAt: string;
   email: string;
   displayName: string;
+  /** The password is a temporary one an administrator set: the console asks for a new one first. */
+  mustChangePassword?: boolean;
 }
 
 const KEY = 'causeway.session';
@@ -18,6 +20,11 @@ export function currentSession(): Session | null {
   } catch {
     return null;
   }
+}
+
+/** A session from the API's LoginResult (login, or changePassword, which ends every earlier token). */
+export function sessionOf(result: { token: string; expiresAt: string; mustChangePassword: boolean; user: { email: string; displayName: string } }): Session {
+  return { token: result.token, expiresAt: result.expiresAt, email: result.user.email, displayName: result.user.displayName, mustChangePassword: result.mustChangePassword };
 }
 
 export function startSession(session: Session): void {

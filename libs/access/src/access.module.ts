@@ -16,6 +16,8 @@ import { ObjectionService } from './objections/objection.service.js';
 import { CalendarResolver, DemandResolver } from './workflow.resolver.js';
 import { ReturnFlowResolver } from './return-flow/return-flow.resolver.js';
 import { ReturnFlowService } from './return-flow/return-flow.service.js';
+import { TimelinessResolver } from './timeliness/timeliness.resolver.js';
+import { TimelinessService } from './timeliness/timeliness.service.js';
 
 @Module({
   imports: [
@@ -38,6 +40,8 @@ import { ReturnFlowService } from './return-flow/return-flow.service.js';
     DisputedRecords,
     ObjectionService,
     ObjectionResolver,
+    TimelinessService,
+    TimelinessResolver,
   ],
   exports: [AccessService, CalendarService, DemandService, ReturnFlowService, DisputedRecords, ObjectionService],
 })

@@ -21,6 +21,7 @@ import { DepartmentsService } from '@causeway/identity';
 import { DataSource, EntityManager } from 'typeorm';
 import { AccessService } from './access.service.js';
 import { CalendarService } from './calendar.service.js';
+import { oversightOf } from './timeliness/timeliness.js';
 import {
   AccessRequestDto,
   AnswerDemandInput,
@@ -265,13 +266,15 @@ export class DemandService {
 
   /**
    * The overdue list (逾期清单): pending access requests and open demands past the deadline of
-   * their current stage, most overdue first. An ADMIN sees the city's; a steward sees those its
-   * department must act on or is waiting for.
+   * their current stage, most overdue first. The data bureau (ADMIN) and city auditors see the
+   * city's; a steward or a department's auditor sees those its department must act on or is
+   * waiting for.
    */
   async overdue(ctx: RequestContext, now: Date = new Date()): Promise<OverdueItemDto[]> {
-    if (!hasRole(ctx.principal, Role.ADMIN, Role.STEWARD)) throw forbidden('The overdue list is for the data bureau (ADMIN) and data stewards');
-    const admin = hasRole(ctx.principal, Role.ADMIN);
-    const own = ctx.principal.departmentId ?? NO_DEPARTMENT;
+    const oversight = oversightOf(ctx.principal, this.config.AUDIT_CITY_DEPARTMENTS);
+    if (!oversight) throw forbidden('The overdue list is for the data bureau (ADMIN), auditors and data stewards');
+    const admin = oversight.kind === 'all';
+    const own = oversight.kind === 'department' ? oversight.departmentId : NO_DEPARTMENT;
     const requests = (await this.db.query(
       `select r.id, d.code as subject, c.code as requester, p.code as responsible, r.deadline, r.last_reminded_at
          from access_request r join dataset d on d.id = r.dataset_id join department c on c.id = r.consumer_department_id join department p on p.id = d.provider_department_id

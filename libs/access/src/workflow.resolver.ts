@@ -84,8 +84,10 @@ export class DemandResolver {
     return this.access.remind(ctx, id, note);
   }
 
-  @Query(() => [OverdueItemDto], { description: 'Access requests and demands past the deadline of their current stage, most overdue first (ADMIN: all; steward: its department’s).' })
-  @Roles(Role.ADMIN, Role.STEWARD)
+  @Query(() => [OverdueItemDto], {
+    description: 'Access requests, demands and objections past the deadline of their current stage, most overdue first (ADMIN and city auditors: all; a steward or a department’s auditor: its department’s).',
+  })
+  @Roles(Role.ADMIN, Role.STEWARD, Role.AUDITOR)
   overdueItems(@Ctx() ctx: RequestContext): Promise<OverdueItemDto[]> {
     return this.demands.overdue(ctx);
   }

@@ -1,5 +1,5 @@
 import { Args, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Authenticated, Ctx, DEFAULT_PAGE_SIZE, Role, Roles, type RequestContext } from '@causeway/core';
+import { Authenticated, Ctx, DEFAULT_PAGE_SIZE, EachValidPipe, Role, Roles, type RequestContext } from '@causeway/core';
 import { DepartmentDto, DepartmentsService } from '@causeway/identity';
 import {
   DatasetChangeDto,
@@ -59,7 +59,7 @@ export class CatalogueResolver {
   defineFields(
     @Ctx() ctx: RequestContext,
     @Args('dataset') dataset: string,
-    @Args('fields', { type: () => [FieldInput] }) fields: FieldInput[],
+    @Args('fields', { type: () => [FieldInput] }, new EachValidPipe(FieldInput, 'fields')) fields: FieldInput[],
   ): Promise<DatasetDto> {
     return this.registry.defineFields(ctx, dataset, fields);
   }

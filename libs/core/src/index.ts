@@ -11,3 +11,4 @@ export * from './secrets.js';
 export * from './like.js';
 export * from './wildcard.js';
 export * from './rate-limit-store.js';
+export * from './validation.js';

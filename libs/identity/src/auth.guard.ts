@@ -1,4 +1,4 @@
-import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, Logger, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import {
   ACCESS_POLICY_KEY,
@@ -22,6 +22,14 @@ import { parseApiKey } from './credentials.js';
 import { headerText } from './header-text.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+const BEFORE_PASSWORD_CHANGE_KEY = 'causeway:before-password-change';
+
+/**
+ * An operation a person whose password an administrator reset may call before changing it (who
+ * am I, change the password); every other one is refused until then.
+ */
+export const AllowedBeforePasswordChange = (): MethodDecorator => SetMetadata(BEFORE_PASSWORD_CHANGE_KEY, true);
 
 function header(request: RequestWithContext, name: string): string | undefined {
   const value = request.headers[name];
@@ -115,6 +123,9 @@ export class AuthGuard implements CanActivate {
     if (policy.kind === 'public') return true;
     if (ctx.principal.kind === 'ANONYMOUS') {
       throw await this.refused(ctx, context, unauthenticated('Send credentials as `Authorization: Bearer <api key or login token>`'));
+    }
+    if (this.auth.mustChangePassword(ctx.principal) && !this.reflector.get<boolean | undefined>(BEFORE_PASSWORD_CHANGE_KEY, context.getHandler())) {
+      throw await this.refused(ctx, context, forbidden('Your password was reset by an administrator: change it (changePassword) before doing anything else'));
     }
     if (policy.kind === 'authenticated') return true;
     if (!hasRole(ctx.principal, ...policy.roles)) {

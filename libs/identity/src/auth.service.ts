@@ -2,14 +2,14 @@ import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { InjectRepository } from '@nestjs/typeorm';
 import { AuditOutcome, AuditService } from '@causeway/audit';
-import { CausewayConfig, CausewayError, ErrorCode, RateLimitStore, Role, unauthenticated, type Principal, type RequestContext } from '@causeway/core';
+import { badInputs, CausewayConfig, CausewayError, ErrorCode, forbidden, RateLimitStore, Role, unauthenticated, type Principal, type RequestContext } from '@causeway/core';
 import { ChangeFeed, FeedCache } from '@causeway/database';
 import { createHash } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
 import type { Subscription } from 'rxjs';
 import { Repository } from 'typeorm';
-import { dummyPasswordHash, hashApiKey, parseApiKey, sameHash, verifyPassword } from './credentials.js';
-import type { DepartmentDto, LoginInput, LoginResultDto } from './dto.js';
+import { dummyPasswordHash, hashApiKey, hashPassword, parseApiKey, sameHash, verifyPassword } from './credentials.js';
+import type { ChangePasswordInput, DepartmentDto, LoginInput, LoginResultDto } from './dto.js';
 import { DepartmentsService } from './departments.service.js';
 import { SystemClientEntity, UserEntity } from './entities.js';
 import { RateLimitMetrics } from './rate-limit-metrics.js';
@@ -22,6 +22,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 interface TokenClaims {
   sub: string;
   kind: 'USER';
+  /** The person's session version when the token was issued (absent on tokens issued before versions existed: 0). */
+  ver?: number;
 }
 
 interface CachedPrincipal {
@@ -41,6 +43,8 @@ export class AuthService implements OnModuleDestroy {
   private readonly cache: FeedCache<CachedPrincipal>;
   private readonly subscription: Subscription;
   private readonly lastUsedWritten = new Map<string, number>();
+  /** Principals of people whose password is a temporary one: they may only change it (see AuthGuard). */
+  private readonly passwordChangeRequired = new WeakSet<Principal>();
 
   constructor(
     private readonly jwt: JwtService,
@@ -52,7 +56,7 @@ export class AuthService implements OnModuleDestroy {
     private readonly config: CausewayConfig,
     private readonly limits: RateLimitStore,
     private readonly metrics: RateLimitMetrics,
-    feed: ChangeFeed,
+    private readonly feed: ChangeFeed,
   ) {
     this.cache = new FeedCache(feed);
     // Revocations are rare: any change to who someone is drops every cached principal.
@@ -101,10 +105,58 @@ export class AuthService implements OnModuleDestroy {
     if (counters[1] && counters[1].max > 0) await this.limits.hit(counters[1].key, this.loginWindowMs, -1);
     const department = await this.departments.byId(user.departmentId);
     await this.audit.record(ctx, { action: 'auth.login', outcome: AuditOutcome.ALLOWED, target, providerDepartment: department?.code ?? null });
-    await this.userRows.update(user.id, { lastLoginAt: new Date() });
+    user.lastLoginAt = new Date();
+    await this.userRows.update(user.id, { lastLoginAt: user.lastLoginAt });
+    return this.issueToken(user);
+  }
+
+  /** Whether this person's password is a temporary one, so that nothing but changing it is allowed. */
+  mustChangePassword(principal: Principal): boolean {
+    return this.passwordChangeRequired.has(principal);
+  }
+
+  /**
+   * A person changes their own password: the current one is required (and a wrong one counts
+   * against the account as a failed login does), the new one follows the rules of creation. Every
+   * token issued before stops working, this one's too: the answer carries a new token.
+   */
+  async changePassword(ctx: RequestContext, input: ChangePasswordInput): Promise<LoginResultDto> {
+    if (ctx.principal.kind !== 'USER') throw forbidden('Only people have passwords; a system client authenticates with its API key');
+    const current = await this.userRows.findOne({ where: { id: ctx.principal.id } });
+    if (!current || !current.active) throw unauthenticated('This account is disabled');
+    const counters = this.loginCounters(current.email, ctx.clientIp);
+    const locked = await this.countLoginAttempt(counters);
+    if (locked) {
+      this.metrics.refused.inc({ limit: 'login' });
+      throw locked;
+    }
+    if (!(await verifyPassword(input.currentPassword, current.passwordHash))) throw badInputs([{ field: 'input.currentPassword', message: 'is not your current password' }]);
+    await this.limits.reset(counters[0]!.key);
+    if (counters[1] && counters[1].max > 0) await this.limits.hit(counters[1].key, this.loginWindowMs, -1);
+    if (await verifyPassword(input.newPassword, current.passwordHash)) throw badInputs([{ field: 'input.newPassword', message: 'must differ from your current password' }]);
+    const passwordHash = await hashPassword(input.newPassword);
+    const saved = await this.userRows.manager.transaction(async (tx) => {
+      const row = (await tx.getRepository(UserEntity).findOne({ where: { id: current.id }, lock: { mode: 'pessimistic_write' } }))!;
+      const changed = { passwordHash, mustChangePassword: false, passwordChangedAt: new Date(), sessionVersion: row.sessionVersion + 1 };
+      await tx.getRepository(UserEntity).update(row.id, changed);
+      await this.feed.notify(tx, 'users', row.id);
+      await this.audit.record(ctx, {
+        action: 'user.password.change',
+        outcome: AuditOutcome.ALLOWED,
+        providerDepartment: ctx.principal.departmentCode,
+        target: `user:${row.email}`,
+        detail: { userId: row.id, temporaryReplaced: row.mustChangePassword },
+      });
+      return { ...row, ...changed };
+    });
+    return this.issueToken(saved);
+  }
+
+  private async issueToken(user: UserEntity): Promise<LoginResultDto> {
     const expiresAt = new Date(Date.now() + TOKEN_HOURS * 3600_000);
-    const token = await this.jwt.signAsync({ sub: user.id, kind: 'USER' } satisfies TokenClaims, { expiresIn: `${TOKEN_HOURS}h` });
-    return { token, expiresAt, user: await this.users.toDto(user) };
+    const claims: TokenClaims = { sub: user.id, kind: 'USER', ver: user.sessionVersion };
+    const token = await this.jwt.signAsync(claims, { expiresIn: `${TOKEN_HOURS}h` });
+    return { token, expiresAt, user: await this.users.toDto(user), mustChangePassword: user.mustChangePassword };
   }
 
   /** The failed-login counters a login attempt is held to: its account's (first) and its address's. */
@@ -188,8 +240,13 @@ export class AuthService implements OnModuleDestroy {
     const cached = await this.cache.get(token, async () => {
       const user = await this.userRows.findOne({ where: { id: claims.sub } });
       if (!user || !user.active) throw unauthenticated('This account is disabled');
+      if ((claims.ver ?? 0) !== user.sessionVersion) {
+        throw unauthenticated('This login token was ended by a change of password or of the account; log in again with the login mutation');
+      }
       const department = await this.departmentOf(user.departmentId, `user ${user.id}`);
-      return { principal: this.principalOf('USER', user.id, `user:${user.email}`, department, user.roles), allowed: null, expiresAt: null };
+      const principal = this.principalOf('USER', user.id, `user:${user.email}`, department, user.roles);
+      if (user.mustChangePassword) this.passwordChangeRequired.add(principal);
+      return { principal, allowed: null, expiresAt: null };
     });
     return cached.principal;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { generateApiKey, hashApiKey, hashPassword, parseApiKey, sameHash, verifyPassword } from './credentials.js';
+import { generateApiKey, generateTemporaryPassword, hashApiKey, hashPassword, parseApiKey, sameHash, verifyPassword } from './credentials.js';
 
 describe('credentials', () => {
   it('hashes passwords with a salt and verifies them', async () => {
@@ -19,6 +19,15 @@ describe('credentials', () => {
     expect(generated.hash).not.toContain(generated.key.split('_')[2]);
     expect(sameHash(generated.hash, hashApiKey(generated.key))).toBe(true);
     expect(sameHash(generated.hash, hashApiKey(generateApiKey().key))).toBe(false);
+  });
+
+  it('generates temporary passwords that follow the password rules and have no look-alike characters', () => {
+    const passwords = Array.from({ length: 50 }, () => generateTemporaryPassword());
+    for (const password of passwords) {
+      expect(password).toMatch(/^[A-HJ-NP-Za-km-z2-9]{4}(-[A-HJ-NP-Za-km-z2-9]{4}){3}$/);
+      expect(password.length).toBeGreaterThanOrEqual(12);
+    }
+    expect(new Set(passwords).size).toBe(passwords.length);
   });
 
   it('does not parse things that are not keys', () => {

@@ -49,6 +49,20 @@ function randomToken(length: number): string {
   return token;
 }
 
+// No 0/O, 1/l/I: a temporary password is read off a screen and typed in by a person.
+const READABLE = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
+
+/** A one-time password of 16 random characters (≈ 92 bits) in groups of four, e.g. `Kq7m-Xr3t-Hb9w-Pz2e`. */
+export function generateTemporaryPassword(): string {
+  const groups: string[] = [];
+  for (let group = 0; group < 4; group += 1) {
+    let text = '';
+    for (let i = 0; i < 4; i += 1) text += READABLE[randomInt(READABLE.length)];
+    groups.push(text);
+  }
+  return groups.join('-');
+}
+
 export interface GeneratedKey {
   key: string;
   prefix: string;

@@ -1,4 +1,5 @@
 import { Field, GraphQLISODateTime, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { applyDecorators } from '@nestjs/common';
 import { Role } from '@causeway/core';
 import {
   ArrayMaxSize,
@@ -86,11 +87,29 @@ export class UserDto {
   @Field(() => [Role])
   roles!: Role[];
 
-  @Field()
+  @Field({ description: 'A disabled person cannot log in, and their login tokens are refused.' })
   active!: boolean;
+
+  @Field({ description: 'The password is a temporary one an administrator set: the person must change it before doing anything else.' })
+  mustChangePassword!: boolean;
 
   @Field(() => GraphQLISODateTime)
   createdAt!: Date;
+
+  @Field(() => GraphQLISODateTime, { nullable: true })
+  lastLoginAt!: Date | null;
+
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the password was last changed or reset.' })
+  passwordChangedAt!: Date | null;
+}
+
+@ObjectType('PasswordReset')
+export class PasswordResetDto {
+  @Field(() => UserDto)
+  user!: UserDto;
+
+  @Field({ description: 'A one-time password, shown this once only: the person must change it at their next login.' })
+  temporaryPassword!: string;
 }
 
 @ObjectType('SystemClient', { description: "A department's system that calls Causeway with an API key. The key itself is never shown again." })
@@ -151,9 +170,16 @@ export class LoginResultDto {
 
   @Field(() => UserDto)
   user!: UserDto;
+
+  @Field({ description: 'The password is a temporary one: the token serves only `me` and `changePassword` until it is changed.' })
+  mustChangePassword!: boolean;
 }
 
 const CODE = /^[A-Z0-9][A-Z0-9-]{1,31}$/;
+
+/** The rules every password a person chooses follows: at creation and at each change. */
+const NewPassword = (): PropertyDecorator =>
+  applyDecorators(MinLength(12, { message: 'must be at least 12 characters' }), MaxLength(200, { message: 'must be at most 200 characters' }));
 const CODE_MESSAGE = 'must be 2-32 upper-case letters, digits and dashes, e.g. DG-AMR';
 
 @InputType()
@@ -230,9 +256,20 @@ export class CreateUserInput {
   roles!: Role[];
 
   @Field()
-  @MinLength(12, { message: 'must be at least 12 characters' })
-  @MaxLength(200, { message: 'must be at most 200 characters' })
+  @NewPassword()
   password!: string;
+}
+
+@InputType()
+export class ChangePasswordInput {
+  @Field()
+  @IsString()
+  @Length(1, 200, { message: 'must be 1 to 200 characters' })
+  currentPassword!: string;
+
+  @Field({ description: 'At least 12 characters, as at creation.' })
+  @NewPassword()
+  newPassword!: string;
 }
 
 @InputType()

@@ -61,6 +61,17 @@ export class UserEntity {
 
   @Column('timestamptz', { name: 'last_login_at', nullable: true })
   lastLoginAt!: Date | null;
+
+  /** Carried by every login token; raised to end the tokens issued before (password change, reset, disabling). */
+  @Column('int', { name: 'session_version', default: 0 })
+  sessionVersion!: number;
+
+  /** The password is a temporary one an administrator set: nothing but changing it is allowed. */
+  @Column('boolean', { name: 'must_change_password', default: false })
+  mustChangePassword!: boolean;
+
+  @Column('timestamptz', { name: 'password_changed_at', nullable: true })
+  passwordChangedAt!: Date | null;
 }
 
 @Entity('system_client')

@@ -1,9 +1,11 @@
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { Authenticated, Ctx, Public, Role, Roles, type RequestContext } from '@causeway/core';
+import { AllowedBeforePasswordChange } from './auth.guard.js';
 import { AuthService } from './auth.service.js';
 import { SystemClientsService } from './clients.service.js';
 import { DepartmentsService } from './departments.service.js';
 import {
+  ChangePasswordInput,
   CreatedSystemClientDto,
   CreateDepartmentInput,
   CreateSystemClientInput,
@@ -12,6 +14,7 @@ import {
   LoginInput,
   LoginResultDto,
   MeDto,
+  PasswordResetDto,
   PrincipalKindEnum,
   SystemClientDto,
   UserDto,
@@ -29,6 +32,7 @@ export class IdentityResolver {
 
   @Query(() => MeDto, { description: 'Who the caller is: principal, department and roles.' })
   @Authenticated()
+  @AllowedBeforePasswordChange()
   async me(@Ctx() ctx: RequestContext): Promise<MeDto> {
     const { principal } = ctx;
     return {
@@ -58,6 +62,15 @@ export class IdentityResolver {
     return this.auth.login(ctx, input);
   }
 
+  @Mutation(() => LoginResultDto, {
+    description: 'Change your own password (people only): the current one is required, the new one has at least 12 characters. Every login token issued before stops working; the answer carries a new one.',
+  })
+  @Authenticated()
+  @AllowedBeforePasswordChange()
+  changePassword(@Ctx() ctx: RequestContext, @Args('input') input: ChangePasswordInput): Promise<LoginResultDto> {
+    return this.auth.changePassword(ctx, input);
+  }
+
   @Mutation(() => DepartmentDto)
   @Roles(Role.ADMIN)
   createDepartment(@Ctx() ctx: RequestContext, @Args('input') input: CreateDepartmentInput): Promise<DepartmentDto> {
@@ -74,6 +87,30 @@ export class IdentityResolver {
   @Roles(Role.ADMIN)
   createUser(@Ctx() ctx: RequestContext, @Args('input') input: CreateUserInput): Promise<UserDto> {
     return this.people.create(ctx, input);
+  }
+
+  @Mutation(() => UserDto, { description: 'Disable a person: logging in is refused, and so are the login tokens issued before (also after re-enabling).' })
+  @Roles(Role.ADMIN)
+  disableUser(
+    @Ctx() ctx: RequestContext,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('reason', { defaultValue: 'disabled by an administrator' }) reason: string,
+  ): Promise<UserDto> {
+    return this.people.disable(ctx, id, reason);
+  }
+
+  @Mutation(() => UserDto, { description: 'Re-enable a disabled person: they may log in again.' })
+  @Roles(Role.ADMIN)
+  enableUser(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }) id: string): Promise<UserDto> {
+    return this.people.enable(ctx, id);
+  }
+
+  @Mutation(() => PasswordResetDto, {
+    description: "Reset a person's password to a one-time password, answered this once: their login tokens stop working and they must change it at their next login.",
+  })
+  @Roles(Role.ADMIN)
+  resetUserPassword(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }) id: string): Promise<PasswordResetDto> {
+    return this.people.resetPassword(ctx, id);
   }
 
   @Query(() => [SystemClientDto])

@@ -1,13 +1,15 @@
-export { AuthGuard } from './auth.guard.js';
+export { AllowedBeforePasswordChange, AuthGuard } from './auth.guard.js';
 export { AuthService } from './auth.service.js';
 export { SystemClientsService } from './clients.service.js';
 export { DepartmentsService } from './departments.service.js';
 export {
+  ChangePasswordInput,
   CreatedSystemClientDto,
   CreateDepartmentInput,
   CreateSystemClientInput,
   CreateUserInput,
   DepartmentDto,
+  PasswordResetDto,
   SystemClientDto,
   UserDto,
 } from './dto.js';

@@ -2,7 +2,7 @@ import { App, Alert, Button, Card, Checkbox, DatePicker, Descriptions, Form, Inp
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useParams } from 'react-router';
+import { useNavigate, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { describeError } from '../api';
 import { formatTime, hasRole, useMe } from '../hooks';
@@ -17,6 +17,7 @@ export default function DatasetPage() {
   const [{ data, error, fetching }, refetch] = useQuery<DatasetData>({ query: DATASET, variables: { code } });
   const [requesting, setRequesting] = useState(false);
   const me = useMe();
+  const navigate = useNavigate();
   if (fetching && !data) return <Spin />;
   if (error || !data) return <Result status="warning" title={describeError(error)} />;
   const dataset = data.dataset;
@@ -34,7 +35,12 @@ export default function DatasetPage() {
           <Tag>{t(`status.${dataset.status}`)}</Tag>
         </Space>
       }
-      extra={mayRequest && <Button type="primary" onClick={() => setRequesting(true)}>{t('dataset.requestAccess')}</Button>}
+      extra={
+        <Space>
+          {ownDataset && hasRole(me, 'STEWARD') && <Button onClick={() => navigate(`/catalogue/${encodeURIComponent(dataset.code)}/edit`)}>{t('edit.edit')}</Button>}
+          {mayRequest && <Button type="primary" onClick={() => setRequesting(true)}>{t('dataset.requestAccess')}</Button>}
+        </Space>
+      }
     >
       <Tabs
         items={[

@@ -6,7 +6,7 @@ import { useMutation } from 'urql';
 import { describeError } from '../api';
 import { switchLanguage } from '../i18n';
 import { LOGIN, type LoginData } from '../operations';
-import { startSession } from '../session';
+import { sessionOf, startSession } from '../session';
 
 export function LoginPage() {
   const { t, i18n } = useTranslation();
@@ -23,8 +23,7 @@ export function LoginPage() {
       setError(describeError(result.error));
       return;
     }
-    const { token, expiresAt, user } = result.data.login;
-    startSession({ token, expiresAt, email: user.email, displayName: user.displayName });
+    startSession(sessionOf(result.data.login));
     const from = (location.state as { from?: string } | null)?.from;
     navigate(from && from !== '/login' ? from : '/', { replace: true });
   };

@@ -9,6 +9,7 @@ import { Objections1763760000000 } from './1763760000000-objections.js';
 import { ReturnFlows1763780000000 } from './1763780000000-return-flows.js';
 import { ExchangeStats1763780000001 } from './1763780000001-exchange-stats.js';
 import { AuditSearchIndexes1763790000000 } from './1763790000000-audit-search-indexes.js';
+import { CredentialsAndTimeliness1763790000100 } from './1763790000100-credentials-and-timeliness.js';
 
 /** Every migration, oldest first. Add new files here; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   ReturnFlows1763780000000,
   ExchangeStats1763780000001,
   AuditSearchIndexes1763790000000,
+  CredentialsAndTimeliness1763790000100,
 ];
