@@ -5,18 +5,22 @@
 // Scenarios: a point lookup by key, a page of 100 rows with a filter, an aggregate; each as the
 // provider (everything clear) and as a consumer (masks and a row scope, audited).
 //
-//   npm run bench:exchange -- [--rows 1000000] [--big] [--duration 10] [--connections 10] [--rate 200] [--only <text>]
+//   npm run bench:exchange -- [--rows 1000000] [--big] [--duration 10] [--connections 10] [--rate 200] [--only <text>] [--diagnose]
 //
 // --big loads 12,000,000 rows; --only runs the scenarios whose name or server contains the text.
+// --diagnose runs each Causeway scenario once more at saturation under V8's CPU and sampling heap
+// profilers and prints the gateway's CPU and allocation per request, by component and function.
 // GATEWAY_NODE_OPTIONS is passed to the gateway's process only (e.g. --import a profiler hook).
 // Uses DATABASE_URL when set (a fresh database on that server), else an embedded PostgreSQL in a
 // temporary folder (durable settings, as `npm start` runs it).
 // Prints req/s, p50 and p99 per scenario and server, the ratios, and the point lookup's latency
 // at a fixed rate (--rate, default 200 req/s), evenly spaced, for each server.
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { diagnose } from './diagnose.mjs';
 import { argument, atRate, consumerRow, graphqlRequest as gql, keyOf, loadEnterprises, log, openBenchDatabase, saturate, CONSUMER_DISTRICT } from '../support.mjs';
 
 const ROWS = process.argv.includes('--big') ? 12_000_000 : Number(argument('rows', 1_000_000));
@@ -25,6 +29,8 @@ const CONNECTIONS = Number(argument('connections', 10));
 const RATE = Number(argument('rate', 200));
 const ONLY = argument('only', '');
 const here = path.dirname(fileURLToPath(import.meta.url));
+const DIAGNOSE = process.argv.includes('--diagnose');
+const diagnoseDir = DIAGNOSE ? await mkdtemp(path.join(os.tmpdir(), 'causeway-diagnose-')) : null;
 
 // --fast: no fsync (as the tests run it), to tell commit latency from CPU cost.
 const bench = await openBenchDatabase('exchange', { fast: process.argv.includes('--fast') });
@@ -34,7 +40,11 @@ const { names: NAMES, providerKey, consumerKey, qualifiedTable } = await loadEnt
 
 const PORTS = { gateway: 3901, bare: 3902, postgraphile: 3903 };
 const ready = /ready|http:\/\/localhost/i;
-await bench.start('gateway', 'dist/apps/gateway/src/main.js', { env: { ...bench.gatewayEnv, PORT: String(PORTS.gateway), HOST: '127.0.0.1', NODE_OPTIONS: process.env.GATEWAY_NODE_OPTIONS ?? '' }, ready });
+const gateway = await bench.start('gateway', 'dist/apps/gateway/src/main.js', {
+  env: { ...bench.gatewayEnv, PORT: String(PORTS.gateway), HOST: '127.0.0.1', NODE_OPTIONS: process.env.GATEWAY_NODE_OPTIONS ?? '', DIAGNOSE_DIR: diagnoseDir ?? '' },
+  nodeOptions: DIAGNOSE ? ['--import', path.join(here, 'diagnostics-hook.mjs')] : [],
+  ready,
+});
 await bench.start('bare', path.join(here, 'bare-server.mjs'), { env: { DATABASE_URL: bench.url, PORT: String(PORTS.bare), TABLE: qualifiedTable }, ready });
 await bench.start('postgraphile', path.join(here, 'postgraphile-server.mjs'), { env: { DATABASE_URL: bench.url, PORT: String(PORTS.postgraphile) }, ready });
 
@@ -106,6 +116,20 @@ try {
     results.push({ ...item, ...result });
     log(`${item.scenario.padEnd(24)} ${item.server.padEnd(28)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms`);
   }
+  if (DIAGNOSE) {
+    for (const item of scenarios.filter((candidate) => candidate.port === PORTS.gateway && `${candidate.scenario} ${candidate.server}`.includes(ONLY))) {
+      await rm(path.join(diagnoseDir, 'done.json'), { force: true });
+      gateway.kill('SIGWINCH');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const result = await saturate(item.port, item.request, { connections: CONNECTIONS, duration: DURATION });
+      gateway.kill('SIGWINCH');
+      for (let waited = 0; !(await stat(path.join(diagnoseDir, 'done.json')).catch(() => null)); waited += 100) {
+        if (waited > 60_000) throw new Error('the gateway wrote no diagnostics');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      process.stdout.write(`\n## ${item.scenario}, ${item.server}, under the profilers (${result.rps.toFixed(0)} req/s while profiled)\n\n${(await diagnose(diagnoseDir, result.total)).join('\n')}\n`);
+    }
+  }
   // Latency at a fixed, evenly spaced rate, each server in turn (open loop; see atRate).
   const lookups = [
     { server: 'bare', port: PORTS.bare, request: () => ({ method: 'GET', path: `/lookup?key=${randomKey(false)}` }) },
@@ -147,4 +171,5 @@ try {
   process.stdout.write(`${lines.join('\n')}\n`);
 } finally {
   await bench.close();
+  if (diagnoseDir) await rm(diagnoseDir, { recursive: true, force: true });
 }

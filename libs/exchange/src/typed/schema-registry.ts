@@ -8,12 +8,13 @@ import type { GraphQLResolveInfo, GraphQLSchema } from 'graphql';
 import type { Subscription } from 'rxjs';
 import { ExchangeService } from '../exchange.service.js';
 import { selectedFields } from '../selection.js';
+import { CompiledExecutor } from './compiled-executor.js';
 import type { OpenSchemaSource, Outsider } from './open-schema.plugin.js';
 import { buildTypedSchema, type TypedDataset } from './typed-schema.js';
 
 /** What Apollo Server 5 asks of a `gateway`: it loads a schema and hears about new ones. */
 export interface SchemaGateway {
-  load(options: { apollo: unknown }): Promise<{ executor: null }>;
+  load(options: { apollo: unknown }): Promise<{ executor: CompiledExecutor['execute'] }>;
   onSchemaLoadOrUpdate(callback: (context: { apiSchema: GraphQLSchema; coreSupergraphSdl: string }) => void): () => void;
   stop(): Promise<void>;
 }
@@ -85,7 +86,7 @@ export class TypedSchemaRegistry implements OnModuleDestroy, OpenSchemaSource {
     return {
       load: async () => {
         this.announce();
-        return { executor: null };
+        return { executor: new CompiledExecutor().execute };
       },
       onSchemaLoadOrUpdate: (callback) => {
         this.listeners.add(callback);
