@@ -2,6 +2,11 @@ import { Logger } from '@nestjs/common';
 import {
   execute,
   getNamedType,
+  isLeafType,
+  Kind,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
   getOperationAST,
   GraphQLError,
   isInputObjectType,
@@ -11,6 +16,7 @@ import {
   type GraphQLInputObjectType,
   type GraphQLSchema,
   type SourceLocation,
+  type ValueNode,
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 
@@ -77,6 +83,33 @@ function takesRecursiveInput(schema: GraphQLSchema, document: DocumentNode, oper
   });
 }
 
+const holdsVariable = (value: ValueNode): boolean =>
+  value.kind === Kind.VARIABLE ||
+  (value.kind === Kind.LIST && value.values.some(holdsVariable)) ||
+  (value.kind === Kind.OBJECT && value.fields.some((field) => holdsVariable(field.value)));
+
+/**
+ * graphql-jit reads the literal of a scalar argument once, when it compiles, so a variable inside
+ * it (`where: { regNo: { eq: $k } }` on the JSON scalar) would be read as missing: such operations
+ * run on graphql-js, which parses the literal with each request's variables.
+ */
+function hasVariableInsideScalarLiteral(schema: GraphQLSchema, document: DocumentNode): boolean {
+  const types = new TypeInfo(schema);
+  let found = false;
+  const check = (value: ValueNode) => {
+    const type = types.getInputType();
+    if (value.kind !== Kind.VARIABLE && type && isLeafType(getNamedType(type)) && holdsVariable(value)) found = true;
+  };
+  visit(
+    document,
+    visitWithTypeInfo(types, {
+      Argument: (node) => check(node.value),
+      ObjectField: (node) => check(node.value),
+    }),
+  );
+  return found;
+}
+
 /** Compiled operations kept per document (one document may hold several named operations). */
 const OPERATIONS_PER_DOCUMENT = 16;
 
@@ -111,7 +144,7 @@ export class CompiledExecutor {
     const known = byOperation.get(key);
     if (known !== undefined) return known;
     let compiled: CompiledQuery | null = null;
-    if (takesRecursiveInput(schema, document, operationName)) {
+    if (takesRecursiveInput(schema, document, operationName) || hasVariableInsideScalarLiteral(schema, document)) {
       byOperation.set(key, null);
       return null;
     }
