@@ -11,7 +11,8 @@ function schemaWith(resolvers: Record<string, (args: Record<string, unknown>) =>
     input Where { name: String, _and: [Where!], _or: [Where!] }
     type Row { name: String, age: Int }
     scalar JSON
-    type Query { rows(where: Where, first: Int): [Row!]!, secret: String!, echo(value: JSON): String }
+    input FieldInput { name: String!, mask: String! = "NONE" }
+    type Query { rows(where: Where, first: Int): [Row!]!, secret: String!, echo(value: JSON): String, define(fields: [FieldInput!]!): String }
   `);
   // A JSON scalar as graphql-scalars has it: its literal may hold variables.
   Object.assign(schema.getType('JSON') as GraphQLScalarType, {
@@ -39,6 +40,12 @@ describe('CompiledExecutor', () => {
     const schema = schemaWith({ rows: (args) => [{ name: JSON.stringify(args.where), age: 2 }] });
     const answer = await run(new CompiledExecutor(), schema, 'query($w: Where) { rows(where: $w) { name } }', { w: { _and: [{ name: 'x' }] } });
     expect(answer).toEqual({ data: { rows: [{ name: '{"_and":[{"name":"x"}]}' }] } });
+  });
+
+  it('fills an input field’s default in a variable, as graphql-js does', async () => {
+    const schema = schemaWith({ define: (args) => JSON.stringify(args.fields) });
+    const answer = await run(new CompiledExecutor(), schema, 'query($f: [FieldInput!]!) { define(fields: $f) }', { f: [{ name: 'a' }] });
+    expect(answer).toEqual({ data: { define: '[{"name":"a","mask":"NONE"}]' } });
   });
 
   it('reads a variable inside a scalar literal with each request’s value', async () => {
