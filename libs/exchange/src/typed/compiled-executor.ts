@@ -2,15 +2,21 @@ import { Logger } from '@nestjs/common';
 import {
   execute,
   getNamedType,
+  isLeafType,
+  Kind,
+  OperationTypeNode,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
   getOperationAST,
   GraphQLError,
   isInputObjectType,
   typeFromAST,
   type DocumentNode,
   type ExecutionResult,
-  type GraphQLInputObjectType,
   type GraphQLSchema,
   type SourceLocation,
+  type ValueNode,
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 
@@ -43,38 +49,43 @@ function asGraphQLError(error: GraphQLError | JitError): GraphQLError {
   return converted;
 }
 
-const recursiveInputs = new WeakMap<GraphQLInputObjectType, boolean>();
-
-/** Whether an input object type contains itself (a where input's `_and: [Where!]`). */
-function isRecursive(type: GraphQLInputObjectType): boolean {
-  let known = recursiveInputs.get(type);
-  if (known !== undefined) return known;
-  const seen = new Set<GraphQLInputObjectType>();
-  const reaches = (from: GraphQLInputObjectType): boolean =>
-    Object.values(from.getFields()).some((field) => {
-      const named = getNamedType(field.type);
-      if (!isInputObjectType(named)) return false;
-      if (named === type) return true;
-      if (seen.has(named)) return false;
-      seen.add(named);
-      return reaches(named);
-    });
-  known = reaches(type);
-  recursiveInputs.set(type, known);
-  return known;
+/**
+ * graphql-jit generates the coercion of input-object variables itself, and there it departs from
+ * graphql-js: it never finishes on a type that contains itself (a typed field's `where`), and it
+ * refuses a missing field that has a default (`FieldInput.mask`). Operations taking such a
+ * variable run on graphql-js, as do mutations (not hot, and each one's input is such a variable).
+ */
+function needsGraphqlJs(schema: GraphQLSchema, document: DocumentNode, operationName: string | null): boolean {
+  const operation = getOperationAST(document, operationName);
+  if (!operation || operation.operation !== OperationTypeNode.QUERY) return true;
+  return (operation.variableDefinitions ?? []).some((definition) => isInputObjectType(getNamedType(typeFromAST(schema, definition.type))));
 }
 
+const holdsVariable = (value: ValueNode): boolean =>
+  value.kind === Kind.VARIABLE ||
+  (value.kind === Kind.LIST && value.values.some(holdsVariable)) ||
+  (value.kind === Kind.OBJECT && value.fields.some((field) => holdsVariable(field.value)));
+
 /**
- * graphql-jit generates a variable's coercion by walking its input type, without a stop for a type
- * that contains itself: such a variable (a typed field's `where`) would never finish compiling.
- * Those operations run on graphql-js.
+ * graphql-jit reads the literal of a scalar argument once, when it compiles, so a variable inside
+ * it (`where: { regNo: { eq: $k } }` on the JSON scalar) would be read as missing: such operations
+ * run on graphql-js, which parses the literal with each request's variables.
  */
-function takesRecursiveInput(schema: GraphQLSchema, document: DocumentNode, operationName: string | null): boolean {
-  const operation = getOperationAST(document, operationName);
-  return (operation?.variableDefinitions ?? []).some((definition) => {
-    const named = getNamedType(typeFromAST(schema, definition.type));
-    return isInputObjectType(named) && isRecursive(named);
-  });
+function hasVariableInsideScalarLiteral(schema: GraphQLSchema, document: DocumentNode): boolean {
+  const types = new TypeInfo(schema);
+  let found = false;
+  const check = (value: ValueNode) => {
+    const type = types.getInputType();
+    if (value.kind !== Kind.VARIABLE && type && isLeafType(getNamedType(type)) && holdsVariable(value)) found = true;
+  };
+  visit(
+    document,
+    visitWithTypeInfo(types, {
+      Argument: (node) => check(node.value),
+      ObjectField: (node) => check(node.value),
+    }),
+  );
+  return found;
 }
 
 /** Compiled operations kept per document (one document may hold several named operations). */
@@ -111,7 +122,7 @@ export class CompiledExecutor {
     const known = byOperation.get(key);
     if (known !== undefined) return known;
     let compiled: CompiledQuery | null = null;
-    if (takesRecursiveInput(schema, document, operationName)) {
+    if (needsGraphqlJs(schema, document, operationName) || hasVariableInsideScalarLiteral(schema, document)) {
       byOperation.set(key, null);
       return null;
     }
