@@ -105,6 +105,8 @@ describe('PolicyService and GrantsService on PostgreSQL', () => {
     // The writing process reads its own write without waiting for PostgreSQL's notice.
     const plan = await planIn(writer);
     expect(plan.grantIds).toEqual([id]);
+    // The same query under the same access is planned once.
+    expect(await planIn(writer)).toBe(plan);
     expect(plan.fields.map((field) => [field.name, field.level])).toEqual([
       ['idCard', 'MASKED'],
       ['age', 'CLEAR'],

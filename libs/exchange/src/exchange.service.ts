@@ -153,8 +153,10 @@ export class ExchangeService {
     this.describePlan(event, plan);
     this.assertInVersion(dataset, version, event.fieldsRequested);
 
-    const scope = this.cursorScope(ctx, dataset, version, plan, orderBy, where.cond);
-    const after = args.after ? this.decodeCursor(scope, args.after, orderBy, version.types) : null;
+    // A hash of the filter: computed only for a page that takes or hands out a cursor.
+    let scope: string | undefined;
+    const scopeOf = () => (scope ??= this.cursorScope(ctx, dataset, version, plan, orderBy, where.cond));
+    const after = args.after ? this.decodeCursor(scopeOf(), args.after, orderBy, version.types) : null;
     // One cached lookup per query; the SQL flags disputed rows only when the dataset has some.
     const disputes = await this.disputes.forVersion(dataset.id, version.version);
     const statement = recordsStatement({
@@ -200,7 +202,7 @@ export class ExchangeService {
     const cursorOf = (index: number) => {
       const row = pageRows[index]!;
       const position = { v: orderAt.map((column) => row[column] ?? null), r: String(row[rowAt]) };
-      return this.cursors.encode(scope, { p: this.seal(position) });
+      return this.cursors.encode(scopeOf(), { p: this.seal(position) });
     };
     let edges: RecordEdgeValue[] | null = null;
     let endCursor: string | null | undefined;

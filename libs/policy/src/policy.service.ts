@@ -24,6 +24,9 @@ import {
 /** The grants of a caller that reads for no department: one shared object, so its cached accesses are reused. */
 const NO_GRANTS: readonly PolicyGrant[] = Object.freeze([]);
 
+/** Plans kept per access: a department system sends the same few query shapes over and over. */
+const PLANS_PER_ACCESS = 64;
+
 export function policyDataset(dataset: DatasetDto): PolicyDataset {
   return {
     id: dataset.id,
@@ -82,6 +85,8 @@ export class PolicyService implements OnModuleInit, OnModuleDestroy {
    * (a notice, the backstop) rebuilds it.
    */
   private readonly accesses = new Map<string, { access: DatasetAccess; grants: readonly PolicyGrant[] }>();
+  /** planRead is pure over (access, request): its plans live as long as the access they came from. */
+  private readonly plans = new WeakMap<DatasetAccess, Map<string, ReadPlan>>();
   private subscriptions: Subscription[] = [];
 
   constructor(
@@ -164,7 +169,17 @@ export class PolicyService implements OnModuleInit, OnModuleDestroy {
    */
   async plan(ctx: RequestContext, dataset: PolicyDataset, request: Omit<ReadRequest, 'hasPurpose' | 'hasEndUserId'>): Promise<ReadPlan> {
     const access = await this.accessFor(ctx, dataset);
-    return planRead(access, { ...request, hasPurpose: ctx.purpose !== null, hasEndUserId: ctx.endUserId !== null });
+    const full: ReadRequest = { ...request, hasPurpose: ctx.purpose !== null, hasEndUserId: ctx.endUserId !== null };
+    const key = `${full.mode}|${full.hasPurpose}|${full.hasEndUserId}|${full.select.join('\u0000')}|${full.clear.join('\u0000')}`;
+    let plans = this.plans.get(access);
+    const known = plans?.get(key);
+    if (known) return known;
+    // A refusal throws here and is never kept.
+    const plan = planRead(access, full);
+    if (!plans) this.plans.set(access, (plans = new Map()));
+    if (plans.size >= PLANS_PER_ACCESS) plans.clear();
+    plans.set(key, plan);
+    return plan;
   }
 
   /** Dataset.myAccess: per field CLEAR / MASKED / DENIED, the row scope, validity and grants. */
