@@ -2,11 +2,37 @@
 // What jsdom lacks and the console's libraries use: TextEncoder (react-router), media queries
 // (antd's responsive grid) and element resize observation.
 import { TextDecoder, TextEncoder } from 'node:util';
-import { MessageChannel } from 'node:worker_threads';
 
 globalThis.TextEncoder ??= TextEncoder;
 globalThis.TextDecoder ??= TextDecoder;
-globalThis.MessageChannel ??= MessageChannel;
+
+/**
+ * MessageChannel (antd's form and select components post through one) as two ports that deliver
+ * on a timer of the test environment: Node's own ports, once listened to, hold the process open,
+ * and jest runs in band on a 2-core machine, so the whole test run would never exit.
+ */
+class TimerMessageChannel {
+  constructor() {
+    const port = () => ({
+      onmessage: null,
+      start() {},
+      close() {
+        this.onmessage = null;
+      },
+      addEventListener(type, listener) {
+        if (type === 'message') this.onmessage = listener;
+      },
+      removeEventListener(type) {
+        if (type === 'message') this.onmessage = null;
+      },
+    });
+    this.port1 = port();
+    this.port2 = port();
+    this.port1.postMessage = (data) => setTimeout(() => this.port2.onmessage?.({ data }), 0);
+    this.port2.postMessage = (data) => setTimeout(() => this.port1.onmessage?.({ data }), 0);
+  }
+}
+globalThis.MessageChannel ??= TimerMessageChannel;
 
 // jsdom computes no style of pseudo-elements (antd asks for the scrollbar's): the element's instead.
 const computedStyle = window.getComputedStyle.bind(window);
