@@ -37,6 +37,9 @@ const TYPES = {
   },
 };
 
+/** What a caller of records or aggregate is told when its statement ran too long. */
+const RECORDS_TOO_LONG = 'The query ran longer than the exchange allows: narrow it with where or a smaller first, then retry';
+
 export const rateLimited = (message: string): CausewayError => new CausewayError(ErrorCode.RATE_LIMITED, message, { retryAfterMs: 1000 });
 
 /**
@@ -84,13 +87,13 @@ export class DataPool implements OnModuleDestroy {
    * primary; a replica that has not replayed the version's table yet (42P01), cancels the read for
    * a conflict with its replay (40001), or cannot be reached, is passed over for the primary.
    */
-  async query(sql: string, values: unknown[]): Promise<unknown[][]> {
+  async query(sql: string, values: unknown[], tooLong: string = RECORDS_TOO_LONG): Promise<unknown[][]> {
     const replicaUrl = this.replicas.rowsUrl();
     if (replicaUrl) {
       let replica = this.replicaPools.get(replicaUrl);
       if (!replica) this.replicaPools.set(replicaUrl, (replica = this.openPool(replicaUrl)));
       try {
-        return await this.rowsFrom(replica, sql, values);
+        return await this.rowsFrom(replica, sql, values, tooLong);
       } catch (error) {
         // rowsFrom answers an unreachable server as SERVICE_UNAVAILABLE: for a replica, the primary is asked instead.
         const unreachable = error instanceof CausewayError && error.code === ErrorCode.SERVICE_UNAVAILABLE;
@@ -98,16 +101,16 @@ export class DataPool implements OnModuleDestroy {
         if (!unreachable && code !== '42P01' && code !== '40001' && !code.startsWith('08') && !/connect|terminat/i.test((error as Error).message ?? '')) throw error;
       }
     }
-    return this.rowsFrom(this.pool, sql, values);
+    return this.rowsFrom(this.pool, sql, values, tooLong);
   }
 
-  private async rowsFrom(pool: pg.Pool, sql: string, values: unknown[]): Promise<unknown[][]> {
+  private async rowsFrom(pool: pg.Pool, sql: string, values: unknown[], tooLong: string): Promise<unknown[][]> {
     if (pool.waitingCount >= this.maxWaiting) throw rateLimited('The exchange is busy: retry in a moment');
     try {
       return (await pool.query<unknown[]>({ text: sql, values, rowMode: 'array' })).rows;
     } catch (error) {
       const problem = error as Error & { code?: string };
-      if (problem.code === '57014') throw rateLimited('The query ran longer than the exchange allows: narrow it with where or a smaller first, then retry');
+      if (problem.code === '57014') throw rateLimited(tooLong);
       if (/timeout exceeded when trying to connect/i.test(problem.message ?? '')) throw rateLimited('The exchange is busy: retry in a moment');
       if (problem.code === '53300') throw rateLimited('The exchange is busy: retry in a moment');
       if (isDatabaseUnavailable(problem)) throw databaseUnavailable();

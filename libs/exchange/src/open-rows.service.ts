@@ -43,6 +43,8 @@ const EXPORT_BATCH = 2_000;
 /** Exports hold a connection for their whole length, so they get a pool of their own. */
 const EXPORT_CONNECTIONS = 4;
 const EXPORT_TIMEOUT_MS = 30_000;
+/** A datastore search that ran too long, in the portal's words (CKAN's parameters, not records'). */
+const SEARCH_TOO_LONG = 'The search ran longer than the portal allows: narrow it with filters or q, or ask for a smaller limit, then retry';
 
 /**
  * The exchange engine's reads for the open-data portal (ARCHITECTURE §3 rule 6): tabular pages
@@ -71,6 +73,8 @@ export class OpenRowsService implements OnApplicationShutdown {
       connectionTimeoutMillis: 5_000,
       idleTimeoutMillis: 30_000,
       application_name: 'causeway-portal-export',
+      // Date-times as the datastore's pages give them (the data pool runs in UTC too).
+      options: '-c TimeZone=UTC',
     });
     this.exportPool.on('error', (error) => this.logger.warn(`idle export connection failed: ${error.message}`));
   }
@@ -112,7 +116,7 @@ export class OpenRowsService implements OnApplicationShutdown {
   async jsonPage(table: OpenTable, read: TableRead, format: 'objects' | 'lists'): Promise<{ rows: string[]; total: number | null }> {
     const input = await this.planned(table, read.select, read.query);
     const statement = pageStatement(input, read.select, read.query, format, format === 'objects' ? table.disputes : null);
-    const rows = await this.pool.query(statement.sql, statement.values);
+    const rows = await this.pool.query(statement.sql, statement.values, SEARCH_TOO_LONG);
     const flagged = statement.columns.length > 1;
     const texts = rows.map((row) => {
       const text = row[0] as string;
@@ -126,7 +130,7 @@ export class OpenRowsService implements OnApplicationShutdown {
   async textPage(table: OpenTable, read: TableRead): Promise<{ rows: (string | null)[][]; total: number | null }> {
     const input = await this.planned(table, read.select, read.query);
     const statement = pageStatement(input, read.select, read.query, 'text');
-    const rows = (await this.pool.query(statement.sql, statement.values)) as (string | null)[][];
+    const rows = (await this.pool.query(statement.sql, statement.values, SEARCH_TOO_LONG)) as (string | null)[][];
     return { rows, total: read.withTotal ? await this.count(input, read.query) : null };
   }
 
@@ -207,7 +211,7 @@ export class OpenRowsService implements OnApplicationShutdown {
 
   private async count(input: TableStatementInput, query: RowQuery): Promise<number> {
     const statement = countStatement(input, query);
-    const [row] = await this.pool.query(statement.sql, statement.values);
+    const [row] = await this.pool.query(statement.sql, statement.values, SEARCH_TOO_LONG);
     return Number(row?.[0] ?? 0);
   }
 }
