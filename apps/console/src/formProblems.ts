@@ -1,3 +1,5 @@
+import type { FormInstance } from 'antd';
+
 /** A problem the API found with one input (BAD_USER_INPUT `extensions.problems`, or `extensions.field`). */
 export interface InputProblem {
   field: string;
@@ -56,4 +58,19 @@ export function problemsOnForm(problems: InputProblem[], known: (path: (string |
     onForm.set(key, entry);
   }
   return { onForm: [...onForm.values()], elsewhere };
+}
+
+/**
+ * Shows each problem of a refused mutation under the form item it is about; answers how many
+ * items it marked and the problems no item can show.
+ */
+export function showProblemsOnForm(
+  form: Pick<FormInstance, 'setFields'>,
+  error: unknown,
+  known: (path: (string | number)[]) => boolean,
+  prefix?: string,
+): { shown: number; elsewhere: InputProblem[] } {
+  const { onForm, elsewhere } = problemsOnForm(inputProblemsOf(error), known, prefix);
+  form.setFields(onForm.map((problem) => ({ name: problem.name as never, errors: problem.errors })));
+  return { shown: onForm.length, elsewhere };
 }

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMutation } from 'urql';
 import { describeError } from '../api';
-import { inputProblemsOf, problemsOnForm } from '../formProblems';
+import { showProblemsOnForm } from '../formProblems';
 import { CHANGE_PASSWORD, type ChangePasswordData } from '../operations';
 import { sessionOf, startSession } from '../session';
 
@@ -27,9 +27,8 @@ function ChangePasswordForm({ onDone, submitLabel }: { onDone: () => void; submi
     setError(null);
     const result = await change({ input: { currentPassword, newPassword } });
     if (result.error || !result.data) {
-      const { onForm, elsewhere } = problemsOnForm(inputProblemsOf(result.error), (name) => FORM_ITEMS.has(String(name[0])));
-      form.setFields(onForm.map((problem) => ({ name: problem.name as never, errors: problem.errors })));
-      if (onForm.length === 0 || elsewhere.length > 0) setError(describeError(result.error));
+      const { shown, elsewhere } = showProblemsOnForm(form, result.error, (name) => FORM_ITEMS.has(String(name[0])));
+      if (shown === 0 || elsewhere.length > 0) setError(describeError(result.error));
       return;
     }
     startSession(sessionOf(result.data.changePassword));

@@ -5,7 +5,7 @@ import { Link, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { describeError } from '../api';
 import { FieldRows, fieldInput, MetadataItems, type FieldValues } from '../datasetForm';
-import { inputProblemsOf, problemsOnForm } from '../formProblems';
+import { showProblemsOnForm } from '../formProblems';
 import { useMe } from '../hooks';
 import { DATASET, DEFINE_FIELDS, UPDATE_DATASET, type DatasetData, type DatasetDetail } from '../operations';
 
@@ -60,8 +60,7 @@ function MetadataForm({ dataset, onSaved }: { dataset: DatasetDetail; onSaved: (
     const input = Object.fromEntries(METADATA_ITEMS.map((item) => [item, Array.isArray(values[item]) ? values[item] : text(values[item])]));
     const result = await update({ code: dataset.code, input });
     if (result.error) {
-      const { onForm } = problemsOnForm(inputProblemsOf(result.error), (name) => (METADATA_ITEMS as readonly string[]).includes(String(name[0])));
-      form.setFields(onForm.map((problem) => ({ name: problem.name as never, errors: problem.errors })));
+      showProblemsOnForm(form, result.error, (name) => (METADATA_ITEMS as readonly string[]).includes(String(name[0])));
       setError(describeError(result.error));
       return;
     }
@@ -93,8 +92,7 @@ function FieldsForm({ dataset, onSaved }: { dataset: DatasetDetail; onSaved: () 
     setError(null);
     const result = await define({ dataset: dataset.code, fields: (values.fields ?? []).map(fieldInput) });
     if (result.error) {
-      const { onForm } = problemsOnForm(inputProblemsOf(result.error), (name) => name[0] === 'fields' && typeof name[1] === 'number' && name.length === 3, 'fields');
-      form.setFields(onForm.map((problem) => ({ name: problem.name as never, errors: problem.errors })));
+      showProblemsOnForm(form, result.error, (name) => name[0] === 'fields' && typeof name[1] === 'number' && name.length === 3, 'fields');
       setError(describeError(result.error));
       return;
     }

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { describeError } from '../api';
 import { FieldRows, fieldInput, MetadataItems, NEW_FIELD, type FieldValues } from '../datasetForm';
-import { inputProblemsOf, problemsOnForm } from '../formProblems';
+import { showProblemsOnForm } from '../formProblems';
 import { REGISTER_DATASET, type RegisterDatasetData } from '../operations';
 
 interface Values {
@@ -36,8 +36,7 @@ export default function Register() {
     });
     if (result.error || !result.data) {
       setError(describeError(result.error));
-      const { onForm } = problemsOnForm(inputProblemsOf(result.error), () => true);
-      form.setFields(onForm.map((problem) => ({ name: problem.name as never, errors: problem.errors })));
+      showProblemsOnForm(form, result.error, () => true);
       return;
     }
     void message.success(t('register.created'));
